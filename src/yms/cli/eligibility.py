@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from yms.cli.app import fail
+from yms.cli.output import fail
 from yms.clock import SystemClock
 from yms.schemes import shipped
 from yms.services.eligibility import check_eligibility

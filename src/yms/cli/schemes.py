@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from yms.cli.app import fail
+from yms.cli.output import fail
 from yms.cli.render import scheme_report, schemes_table
 from yms.schemes import UnknownSchemeError, shipped
 

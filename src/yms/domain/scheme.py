@@ -15,7 +15,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
 
 from yms.domain.countries import is_known_code
 from yms.domain.dates import LeapDayBirthday
@@ -61,7 +69,7 @@ class SchemeModel(BaseModel):
 class Provenance(SchemeModel):
     """Where a value comes from: agreed rule text, or a proposal with its public source."""
 
-    proposed: bool = False
+    proposed: StrictBool = False
     source: str | None = None
     note: str | None = None
 
@@ -88,7 +96,7 @@ class TestedOn(StrEnum):
 class AgeLimit(RuleBased):
     """An age limit in whole years, tested on a named date."""
 
-    years: int = Field(ge=0, le=120)
+    years: StrictInt = Field(ge=0, le=120)
     tested_on: TestedOn
 
 
@@ -96,13 +104,13 @@ class DocumentRequirement(RuleBased):
     """A document the applicant must hold, issued no more than `max_age_months` before applying."""
 
     kind: DocumentKind
-    max_age_months: int = Field(ge=1, le=120)
+    max_age_months: StrictInt = Field(ge=1, le=120)
 
 
 class QualificationRequirement(RuleBased):
     """A qualification at or above a Regulated Qualifications Framework level."""
 
-    minimum_rqf_level: int = Field(ge=1, le=8)
+    minimum_rqf_level: StrictInt = Field(ge=1, le=8)
 
 
 class FundsRequirement(RuleBased):
@@ -120,7 +128,7 @@ class FundsRequirement(RuleBased):
 class DaysRequirement(RuleBased):
     """A number of days: how long funds are held, or how old evidence may be."""
 
-    days: int = Field(ge=0, le=3660)
+    days: StrictInt = Field(ge=0, le=3660)
 
 
 class Requirements(SchemeModel):
@@ -148,14 +156,14 @@ class Requirements(SchemeModel):
 class Leave(RuleBased):
     """How long the first grant of leave lasts."""
 
-    months: int = Field(ge=1, le=240)
+    months: StrictInt = Field(ge=1, le=240)
 
 
 class Extension(RuleBased):
     """One further grant from inside the host country (`rule` gives its length)."""
 
-    months: int = Field(ge=1, le=120)
-    total_months: int = Field(ge=1, le=360)
+    months: StrictInt = Field(ge=1, le=120)
+    total_months: StrictInt = Field(ge=1, le=360)
     eligibility_rule: RuleRef
 
 
@@ -179,7 +187,7 @@ class Fee(Provenance):
     kind: FeeKind
     amount: Amount
     currency: CurrencyCode
-    per_year: bool = False
+    per_year: StrictBool = False
     effective_from: date
     effective_until: date | None = None
 
@@ -232,7 +240,7 @@ class BrakePeriod(StrEnum):
 class EmergencyBrake(Provenance):
     """Past `threshold` grants in one `period`, new grants pause until the operator acts."""
 
-    threshold: int = Field(ge=1)
+    threshold: StrictInt = Field(ge=1)
     period: BrakePeriod
     rule: RuleRef | None = None
 
@@ -242,11 +250,11 @@ class Allocation(Provenance):
 
     id: Slug
     title: str
-    year: int = Field(ge=2000, le=2100)
-    places: int | Literal["uncapped"]
+    year: StrictInt = Field(ge=2000, le=2100)
+    places: StrictInt | Literal["uncapped"]
     arrangements: tuple[str, ...] = Field(min_length=1)
-    ballot: bool = False
-    invitation_expiry_days: int | None = Field(default=None, ge=1, le=365)
+    ballot: StrictBool = False
+    invitation_expiry_days: StrictInt | None = Field(default=None, ge=1, le=365)
     emergency_brake: EmergencyBrake | None = None
     rule: RuleRef | None = None
 
@@ -274,8 +282,8 @@ class AllocationFallback(RuleBased):
     `fraction` of the previous year's places.
     """
 
-    carry_over_below: int = Field(ge=1)
-    minimum: int = Field(ge=1)
+    carry_over_below: StrictInt = Field(ge=1)
+    minimum: StrictInt = Field(ge=1)
     fraction: Annotated[Decimal, BeforeValidator(_no_float), Field(gt=0, le=1)]
 
     def places(self, previous_year_places: int) -> int:

@@ -96,6 +96,26 @@ def _raise_for(file: str, prefix: str, error: ValidationError) -> NoReturn:
     raise SchemeFileError(file, _prefixed(prefix, problem.path).strip("."), problem.message)
 
 
+def _written_in(raw: object, loc: tuple[int | str, ...]) -> bool:
+    """Whether the value at `loc` (or a whole list or value above it) is written in `raw`."""
+    for part in loc:
+        if isinstance(raw, list):
+            return True  # the group wrote the whole list
+        if not (isinstance(raw, Mapping) and isinstance(part, str) and part in raw):
+            return False
+        raw = raw[part]
+    return True
+
+
+def _group_error(
+    file: str, index: int, group: Mapping[str, Any], error: ValidationError
+) -> NoReturn:
+    # Blame [defaults] for a value the group inherited rather than wrote.
+    loc = tuple(error.errors()[0]["loc"])
+    inherited = bool(loc) and not _written_in(group, loc)
+    _raise_for(file, "defaults" if inherited else f"arrangements[{index}]", error)
+
+
 def _expand_groups(file: str, raw: dict[str, Any]) -> list[Arrangement]:
     defaults = raw.pop("defaults", {})
     groups = raw.pop("arrangements", None)
@@ -103,11 +123,10 @@ def _expand_groups(file: str, raw: dict[str, Any]) -> list[Arrangement]:
         raise SchemeFileError(file, "arrangements", "at least one [[arrangements]] entry is needed")
     arrangements: list[Arrangement] = []
     for index, group in enumerate(groups):
-        prefix = f"arrangements[{index}]"
         try:
             parsed = _ArrangementGroup.model_validate(_merge(defaults, group))
         except ValidationError as error:
-            _raise_for(file, prefix, error)
+            _group_error(file, index, group, error)
         terms = parsed.model_dump(exclude={"nationalities", "host", "hosts", "note"})
         arrangements.extend(
             Arrangement.model_validate({**terms, "nationality": n, "host": h})
