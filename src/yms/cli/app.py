@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from yms import __version__
-from yms.cli import demo, eligibility, schemes
+from yms.cli import ballot, demo, eligibility, schemes
 
 app = typer.Typer(
     name="yms",
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(eligibility.app, name="eligibility")
+app.add_typer(ballot.app, name="ballot")
 app.command("demo")(demo.demo)
 
 

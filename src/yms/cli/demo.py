@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.table import Table
 
-from yms.cli.render import schemes_table
-from yms.clock import SystemClock
-from yms.domain.eligibility import EligibilityResult
-from yms.schemes import shipped
-from yms.services.eligibility import check_eligibility
+    from yms.domain.eligibility import EligibilityResult
 
 _EXAMPLES: list[tuple[str, str, dict[str, object]]] = [
     (
@@ -60,6 +57,8 @@ _STYLE = {"pass": "green", "fail": "red", "unknown": "yellow"}
 
 
 def _result_table(title: str, result: EligibilityResult) -> Table:
+    from rich.table import Table  # noqa: PLC0415 - commands import what they use
+
     verdict = {True: "eligible", False: "not eligible", None: "not known yet"}[result.eligible]
     table = Table(
         title=f"{title}\n{result.scheme}@{result.scheme_version}: {verdict}",
@@ -80,6 +79,13 @@ def _result_table(title: str, result: EligibilityResult) -> Table:
 
 def demo() -> None:
     """Show the shipped schemes, then check example applicants against them."""
+    from rich.console import Console  # noqa: PLC0415 - commands import what they use
+
+    from yms.cli.render import schemes_table  # noqa: PLC0415
+    from yms.clock import SystemClock  # noqa: PLC0415
+    from yms.schemes import shipped  # noqa: PLC0415
+    from yms.services.eligibility import check_eligibility  # noqa: PLC0415
+
     console = Console()
     console.rule("yms: reciprocal youth mobility schemes")
     console.print(schemes_table(shipped().schemes))

@@ -10,10 +10,6 @@ from typing import Annotated
 import typer
 
 from yms.cli.output import fail
-from yms.clock import SystemClock
-from yms.schemes import shipped
-from yms.services.eligibility import check_eligibility
-from yms.services.errors import InvalidInputError
 
 app = typer.Typer(help="Check eligibility.", no_args_is_help=True)
 
@@ -40,6 +36,11 @@ def check(
     Exit 0 whenever a result is produced, eligible or not; exit 2, with one line on
     standard error, when the input cannot be used.
     """
+    from yms.clock import SystemClock  # noqa: PLC0415 - commands import what they use
+    from yms.schemes import shipped  # noqa: PLC0415
+    from yms.services.eligibility import check_eligibility  # noqa: PLC0415
+    from yms.services.errors import InvalidInputError  # noqa: PLC0415
+
     try:
         result = check_eligibility(shipped(), scheme, _read(file), clock=SystemClock())
     except InvalidInputError as error:

@@ -6,11 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from yms.cli.output import fail
-from yms.cli.render import scheme_report, schemes_table
-from yms.schemes import UnknownSchemeError, shipped
 
 app = typer.Typer(help="List and show scheme versions.", no_args_is_help=True)
 
@@ -18,6 +15,11 @@ app = typer.Typer(help="List and show scheme versions.", no_args_is_help=True)
 @app.command("list")
 def list_schemes() -> None:
     """List every scheme version: id, version, status, dates and size."""
+    from rich.console import Console  # noqa: PLC0415 - commands import what they use
+
+    from yms.cli.render import schemes_table  # noqa: PLC0415
+    from yms.schemes import shipped  # noqa: PLC0415
+
     Console().print(schemes_table(shipped().schemes))
 
 
@@ -28,6 +30,11 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scheme as JSON.")] = False,
 ) -> None:
     """Show a scheme: arrangements, requirements with rule references, allocations, fees."""
+    from rich.console import Console  # noqa: PLC0415 - commands import what they use
+
+    from yms.cli.render import scheme_report  # noqa: PLC0415
+    from yms.schemes import UnknownSchemeError, shipped  # noqa: PLC0415
+
     catalogue = shipped()
     try:
         scheme = catalogue.get(scheme_id, version) if version else catalogue.latest(scheme_id)

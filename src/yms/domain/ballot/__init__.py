@@ -1,0 +1,1 @@
+"""The ballot: entry references, identities, the verifiable draw, windows and invitations."""

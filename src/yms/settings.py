@@ -1,0 +1,71 @@
+"""Settings, read once from the environment (``YMS_*``) into one typed object.
+
+Development has working defaults so the demo runs with no set-up. Any other
+environment refuses to start with those defaults or with keys too short to be
+secret: production must be configured on purpose.
+"""
+
+from __future__ import annotations
+
+import base64
+from enum import StrEnum
+from functools import cache
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Published in this file, hence good for nothing but development.
+_DEVELOPMENT_IDENTITY_KEY = "development-only-identity-key-do-not-use-in-production"
+_DEVELOPMENT_DATA_KEY = base64.urlsafe_b64encode(b"development-only-data-key-32byte").decode()
+_DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 - refused outside development
+_MINIMUM_KEY_LENGTH = 32
+
+
+class Environment(StrEnum):
+    """Where yms runs; only development accepts the built-in keys."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every setting yms reads. See the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="YMS_", extra="ignore", frozen=True)
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = Field(default="sqlite:///yms.db", min_length=1)
+    identity_key: SecretStr = SecretStr(_DEVELOPMENT_IDENTITY_KEY)
+    data_key: SecretStr = SecretStr(_DEVELOPMENT_DATA_KEY)
+    secret_key: SecretStr = SecretStr(_DEVELOPMENT_SECRET_KEY)
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _no_insecure_defaults(self) -> Self:
+        if self.environment is Environment.DEVELOPMENT:
+            return self
+        defaults = {
+            "YMS_IDENTITY_KEY": (self.identity_key, _DEVELOPMENT_IDENTITY_KEY),
+            "YMS_DATA_KEY": (self.data_key, _DEVELOPMENT_DATA_KEY),
+            "YMS_SECRET_KEY": (self.secret_key, _DEVELOPMENT_SECRET_KEY),
+        }
+        for name, (value, default) in defaults.items():
+            secret = value.get_secret_value()
+            if secret == default:
+                raise ValueError(f"{name} must be set outside development")
+            if len(secret) < _MINIMUM_KEY_LENGTH:
+                raise ValueError(f"{name} must be at least {_MINIMUM_KEY_LENGTH} characters")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@cache
+def settings() -> Settings:
+    """The settings of this process, read from the environment on first use."""
+    return Settings()
