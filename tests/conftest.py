@@ -1,14 +1,31 @@
-"""Fixtures shared by every test: shipped schemes and a builder of applicants."""
+"""Fixtures shared by every test: shipped schemes, databases, a clock and services."""
 
 from __future__ import annotations
 
 import os
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from hypothesis import settings
 
+from tests.databases import (
+    BACKENDS,
+    create_postgres_database,
+    empty_postgres,
+    migrated_sqlite_template,
+    postgres_admin_url,
+    sqlite_copy,
+)
+from yms.clock import FixedClock
 from yms.domain.scheme import Scheme
 from yms.schemes import shipped
+from yms.services.context import ServiceContext
+from yms.store.database import Database
+from yms.store.sealing import Sealer
 
 # Hypothesis runs the same examples on every run (a flaky test is a bug), and keeps
 # no example database between runs.
@@ -30,3 +47,59 @@ def eu_uk_2024() -> Scheme:
 @pytest.fixture(scope="session")
 def eu_uk_yes() -> Scheme:
     return shipped().latest("eu-uk-yes")
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> str | None:
+    admin = postgres_admin_url()
+    if admin is None:
+        return None
+    return create_postgres_database(admin, f"yms_test_{worker_id}")
+
+
+@pytest.fixture(params=BACKENDS)
+def database(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_url: str | None,
+) -> Iterator[Database]:
+    """An empty, migrated database: each test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        db = Database.connect(sqlite_copy(sqlite_template, tmp_path))
+    else:
+        if postgres_url is None:
+            pytest.skip("no PostgreSQL: run scripts/test, or set YMS_TEST_POSTGRES_URL")
+        db = Database.connect(postgres_url, pool_size=30)
+        empty_postgres(db)
+    yield db
+    db.dispose()
+
+
+TEST_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(TEST_NOW)
+
+
+@pytest.fixture
+def ctx(database: Database, clock: FixedClock) -> ServiceContext:
+    """Services on the test database, a clock the test moves, and seeded randomness."""
+    randomness = random.Random(20261125)  # noqa: S311 - references need only be distinct here
+    return ServiceContext(
+        database=database,
+        clock=clock,
+        identity_key=b"test-identity-key-test-identity-key",
+        sealer=Sealer(Fernet.generate_key().decode("ascii")),
+        random_bytes=randomness.randbytes,
+    )

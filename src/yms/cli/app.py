@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from yms import __version__
-from yms.cli import ballot, demo, eligibility, schemes
+from yms.cli import ballot, database, demo, eligibility, schemes
 
 app = typer.Typer(
     name="yms",
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(eligibility.app, name="eligibility")
 app.add_typer(ballot.app, name="ballot")
+app.add_typer(database.app, name="db")
 app.command("demo")(demo.demo)
 
 
@@ -37,6 +39,9 @@ def _root(
     ] = False,
 ) -> None:
     """Run reciprocal youth mobility schemes: schemes, eligibility and ballots."""
+    from yms.logs import configure_logging  # noqa: PLC0415 - keep `yms --help` fast
+
+    configure_logging(as_json=not sys.stderr.isatty())
 
 
 def main() -> None:

@@ -11,8 +11,10 @@ import typer
 EXIT_OK = 0
 #: A check ran and found a mismatch (e.g. a tampered draw record).
 EXIT_MISMATCH = 1
-#: The input could not be used.
+#: The input could not be used (malformed, or naming something that does not exist).
 EXIT_BAD_INPUT = 2
+#: The input was understood, but the rules refuse it (e.g. a window not yet closed).
+EXIT_REFUSED = 3
 
 
 def fail(reason: str, *, code: int = EXIT_BAD_INPUT) -> NoReturn:

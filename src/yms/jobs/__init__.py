@@ -1,0 +1,1 @@
+"""Background work, run on a schedule: invitation expiry (more to come)."""

@@ -1,0 +1,6 @@
+"""Every table, imported in one place so the metadata (and Alembic) sees them all."""
+
+from yms.store.ballot import BallotEntry, BallotInvitation, BallotWindow
+from yms.store.base import Base
+
+__all__ = ["BallotEntry", "BallotInvitation", "BallotWindow", "Base"]
