@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 import structlog
 
 from yms.logs import configure_logging
+
+
+@pytest.fixture(autouse=True)
+def _default_logging() -> Iterator[None]:
+    yield
+    structlog.reset_defaults()
 
 
 def test_personal_fields_are_redacted(capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,6 +43,11 @@ def redact_personal_data(
     return event
 
 
+def _stderr_logger(*_args: object) -> structlog.PrintLogger:
+    # Looked up at each use, not bound once, so a replaced sys.stderr is honoured.
+    return structlog.PrintLogger(sys.stderr)
+
+
 def configure_logging(*, as_json: bool, level: int = logging.INFO) -> None:
     """Send structlog's events to standard error: JSON lines, or readable for development."""
     renderer: Any = (
@@ -59,6 +64,6 @@ def configure_logging(*, as_json: bool, level: int = logging.INFO) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
