@@ -57,3 +57,27 @@ bootstrap_python() {
     "$UV" sync --frozen --quiet
     export PATH="$ROOT/.venv/bin:$PATH"
 }
+
+bootstrap_assets() {
+    # GOV.UK Frontend from its npm package, built into our stylesheet and served
+    # from our own origin (no CDN): src/yms/web/static/ is generated, not committed.
+    if ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm
+    fi
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        say "installing front-end packages from package-lock.json"
+        npm ci --no-audit --no-fund --loglevel=error
+    fi
+    local static="src/yms/web/static"
+    local css="$static/yms.css"
+    if [ ! -f "$css" ] || [ -n "$(find src/yms/web/styles package-lock.json -newer "$css" -print -quit)" ]; then
+        say "building the stylesheet (GOV.UK Frontend, Sass)"
+        mkdir -p "$static/govuk"
+        npx --no-install sass --no-source-map --style=compressed --load-path=node_modules \
+            src/yms/web/styles/yms.scss "$css"
+        rm -rf "$static/govuk/assets"
+        cp -r node_modules/govuk-frontend/dist/govuk/assets "$static/govuk/assets"
+        rm -rf "$static/govuk/assets/fonts"   # GDS Transport is for GOV.UK only; we use Arial
+        cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$static/govuk/"
+    fi
+}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Yms
+from yms.store.migrations import HEAD
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def operator(yms: Yms, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Yms:
     monkeypatch.setenv("YMS_DATABASE_URL", f"sqlite:///{tmp_path / 'yms.db'}")
     upgraded = yms("db", "upgrade")
     assert upgraded.code == 0, upgraded.stderr
-    assert "empty -> 0001" in upgraded.stdout
+    assert f"empty -> {HEAD}" in upgraded.stdout
     return yms
 
 

@@ -2,5 +2,6 @@
 
 from yms.store.ballot import BallotEntry, BallotInvitation, BallotWindow
 from yms.store.base import Base
+from yms.store.web import WebSession
 
-__all__ = ["BallotEntry", "BallotInvitation", "BallotWindow", "Base"]
+__all__ = ["BallotEntry", "BallotInvitation", "BallotWindow", "Base", "WebSession"]
