@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from yms import __version__
-from yms.cli import ballot, database, demo, eligibility, schemes
+from yms.cli import ballot, database, demo, eligibility, schemes, serve
 
 app = typer.Typer(
     name="yms",
@@ -23,6 +23,7 @@ app.add_typer(eligibility.app, name="eligibility")
 app.add_typer(ballot.app, name="ballot")
 app.add_typer(database.app, name="db")
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
 
 
 def _show_version(value: bool) -> None:

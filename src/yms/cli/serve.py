@@ -1,0 +1,41 @@
+"""`yms serve`: the web service (portal and API), with demo data if asked."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Migrate the database and add demo data if empty.")
+    ] = False,
+    insecure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-cookies",
+            help="Cookies without `Secure`, for plain HTTP other than localhost.",
+        ),
+    ] = False,
+) -> None:
+    """Run the web service with uvicorn."""
+    import uvicorn  # noqa: PLC0415 - commands import what they use
+
+    from yms.cli.runtime import service_context  # noqa: PLC0415
+    from yms.services.demo_data import seed_demo  # noqa: PLC0415
+    from yms.store import migrate  # noqa: PLC0415
+    from yms.web.app import create_app  # noqa: PLC0415
+
+    ctx = service_context(migrated=not demo)
+    if demo:
+        migrate.upgrade(ctx.database)
+        created = seed_demo(ctx)
+        if created:
+            print(f"demo data: ballot windows {', '.join(created)}")  # noqa: T201
+    shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
+    print(f"yms is running at http://{shown}:{port}/  (Ctrl+C stops it)")  # noqa: T201
+    app = create_app(ctx, secure_cookies=not insecure_cookies)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

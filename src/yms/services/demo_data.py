@@ -1,0 +1,66 @@
+"""Demo data: ballots in each state, so a fresh demo shows the whole flow.
+
+Used by ``yms serve --demo`` on an empty database. Entries are made with the
+clock set inside each window's times, as they would have been.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from yms.clock import FixedClock
+from yms.services import ballot_windows
+from yms.services.ballot_entries import EntryRequest, enter_ballot
+from yms.services.context import ServiceContext
+from yms.services.invitations import invite_round
+
+
+def _people(window_id: str, nationality: str, count: int) -> list[EntryRequest]:
+    return [
+        EntryRequest(
+            window_id=window_id,
+            passport_number=f"{nationality}{number:07d}",
+            nationality=nationality,
+            date_of_birth=date(1998, 1, 1) + timedelta(days=number * 37 % 3000),
+        )
+        for number in range(count)
+    ]
+
+
+def seed_demo(ctx: ServiceContext) -> list[str]:
+    """Create the demo ballots if there are none; returns the window ids created."""
+    if ballot_windows.list_windows(ctx):
+        return []
+    now = ctx.clock.now().replace(microsecond=0)
+    # Taiwan: drawn last month, first invitations issued.
+    drawn_opens, drawn_closes = now - timedelta(days=40), now - timedelta(days=30)
+    past = replace(ctx, clock=FixedClock(drawn_opens + timedelta(days=1)))
+    ballot_windows.open_window(
+        past,
+        ballot_windows.WindowPlan(
+            "taiwan-2025-1", "uk-yms", "taiwan-2025", 1, drawn_opens, drawn_closes, places=20
+        ),
+    )
+    for request in _people("taiwan-2025-1", "TW", 60):
+        enter_ballot(past, request)
+    closing = replace(ctx, clock=FixedClock(drawn_closes))
+    ballot_windows.close_window(closing, "taiwan-2025-1", "beac04" * 8)
+    ballot_windows.run_draw(closing, "taiwan-2025-1")
+    invite_round(replace(ctx, clock=FixedClock(drawn_closes + timedelta(days=1))), "taiwan-2025-1")
+    # Hong Kong: open now for two weeks.
+    ballot_windows.open_window(
+        ctx,
+        ballot_windows.WindowPlan(
+            "hong-kong-2025-2",
+            "uk-yms",
+            "hong-kong-2025",
+            2,
+            now - timedelta(days=1),
+            now + timedelta(days=14),
+            places=500,
+        ),
+    )
+    for request in _people("hong-kong-2025-2", "HK", 25):
+        enter_ballot(ctx, request)
+    return ["taiwan-2025-1", "hong-kong-2025-2"]

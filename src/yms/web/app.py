@@ -1,0 +1,81 @@
+"""The FastAPI application: portal pages, JSON API, static assets, and the safety around them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from yms import __version__
+from yms.services.context import ServiceContext
+from yms.web.headers import security_headers
+from yms.web.problems import problem
+from yms.web.rendering import render
+from yms.web.routes import api, check, pages
+from yms.web.security import CsrfError
+from yms.web.visits import session_middleware
+
+HERE = Path(__file__).parent
+log = structlog.get_logger(__name__)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(CsrfError)
+    async def csrf_failed(request: Request, _error: CsrfError) -> Response:
+        return render(request, "errors/csrf.html", status=400, form=False)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if _is_api(request):
+            return problem(error.status_code, str(error.detail), str(error.detail), kind="http")
+        template = "errors/404.html" if error.status_code == 404 else "errors/generic.html"  # noqa: PLR2004
+        return render(request, template, status=error.status_code, form=False)
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, _error: Exception) -> Response:
+        if _is_api(request):
+            return problem(404, "Not found", "There is nothing at this address.", kind="not-found")
+        return render(request, "errors/404.html", status=404, form=False)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, error: RequestValidationError) -> Response:
+        return problem(422, "Invalid request", str(error.errors()[0]["msg"]), kind="invalid-input")
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, error: Exception) -> Response:
+        log.exception("request.failed", path=request.url.path, error=type(error).__name__)
+        if _is_api(request):
+            return problem(500, "Internal error", "Something went wrong.", kind="internal")
+        return render(request, "errors/500.html", status=500, form=False)
+
+
+def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
+    """The web service on `ctx`; cookies are `Secure` unless told otherwise (plain-HTTP dev)."""
+    app = FastAPI(
+        title="yms",
+        version=__version__,
+        summary="Reciprocal youth mobility schemes: eligibility, ballots, applications.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.middleware("http")(session_middleware(ctx, secure=secure_cookies))
+    app.middleware("http")(security_headers(secure=secure_cookies))
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.mount("/static/yms", StaticFiles(directory=HERE / "public"), name="public")
+    app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
+    app.include_router(pages.router)
+    app.include_router(check.router)
+    app.include_router(api.router)
+    _install_error_pages(app)
+    return app

@@ -1,0 +1,23 @@
+"""Rendering a page: the template, the request's session, and its CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from yms.web.templating import environment
+from yms.web.visits import visit_of
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page `template` with `context`; pages with forms get the session's CSRF token."""
+    visit = visit_of(request)
+    context.setdefault("errors", {})
+    context["request_path"] = request.url.path
+    context["signed_in"] = visit.account_id is not None
+    if "csrf_token" not in context:
+        context["csrf_token"] = visit.ensure().csrf_token if context.pop("form", True) else ""
+    html = environment().get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,25 @@
+"""Form submissions: every POST carries the session's CSRF token, or is refused."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from starlette.datastructures import FormData
+
+from yms.web.visits import visit_of
+
+MAX_FORM_FIELDS = 200
+
+
+class CsrfError(HTTPException):
+    """The form did not carry this session's token (an old tab, or another site)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=400, detail="csrf")
+
+
+async def csrf_form(request: Request) -> FormData:
+    """The submitted form, after checking its CSRF token against the session's."""
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    if not visit_of(request).check_csrf(form.get("csrf_token")):
+        raise CsrfError
+    return form

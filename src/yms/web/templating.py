@@ -1,0 +1,49 @@
+"""Jinja templates with every user-facing string marked for translation (Babel gettext)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+SERVICE_NAME = "Youth mobility"
+LOCALES = Path(__file__).parent / "locales"
+DEFAULT_LOCALE = "en"
+
+
+def _long_date(value: date | datetime) -> str:
+    """``25 November 2026``, as GOV.UK writes dates."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def _long_time(value: datetime) -> str:
+    """``9:00am on 25 November 2026 (UTC)``."""
+    hour = value.strftime("%I").lstrip("0")
+    return f"{hour}:{value:%M}{value:%p}".lower() + f" on {_long_date(value)} (UTC)"
+
+
+@cache
+def translations(locale: str = DEFAULT_LOCALE) -> NullTranslations:
+    """The message catalogue for `locale` (English is the source language: no catalogue)."""
+    return Translations.load(str(LOCALES), [locale], domain="messages")
+
+
+@cache
+def environment(locale: str = DEFAULT_LOCALE) -> Environment:
+    """The template environment for one locale."""
+    env = Environment(
+        loader=PackageLoader("yms.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["service_name"] = SERVICE_NAME
+    env.filters["long_date"] = _long_date
+    env.filters["long_time"] = _long_time
+    return env

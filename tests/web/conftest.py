@@ -1,0 +1,115 @@
+"""The web service under test: in-process for pages, a real HTTP server for the API and browsers."""
+
+from __future__ import annotations
+
+import random
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+import uvicorn
+from cryptography.fernet import Fernet
+from fastapi.testclient import TestClient
+
+from tests.databases import sqlite_copy
+from yms.clock import FixedClock, SystemClock
+from yms.services.context import ServiceContext
+from yms.store.database import Database
+from yms.store.sealing import Sealer
+from yms.web.app import create_app
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_context(url: str, clock: FixedClock | SystemClock) -> ServiceContext:
+    return ServiceContext(
+        database=Database.connect(url),
+        clock=clock,
+        identity_key=b"test-identity-key-test-identity-key",
+        sealer=Sealer(Fernet.generate_key().decode("ascii")),
+        random_bytes=random.Random(7).randbytes,  # noqa: S311 - distinct refs are all tests need
+    )
+
+
+@pytest.fixture
+def web_ctx(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[ServiceContext]:
+    """Services on a fresh SQLite database, with the test clock."""
+    ctx = make_context(sqlite_copy(sqlite_template, tmp_path), clock)
+    yield ctx
+    ctx.database.dispose()
+
+
+class Browser:
+    """A TestClient that remembers the last form's CSRF token, as a browser would."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.csrf = ""
+
+    def get(self, url: str, **kwargs: object) -> httpx.Response:
+        response = self.client.get(url, **kwargs)  # type: ignore[arg-type]
+        found = CSRF.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    def post(
+        self, url: str, data: dict[str, str] | None = None, **kwargs: object
+    ) -> httpx.Response:
+        form = {"csrf_token": self.csrf, **(data or {})}
+        response = self.client.post(url, data=form, follow_redirects=False, **kwargs)  # type: ignore[arg-type]
+        found = CSRF.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+
+@pytest.fixture
+def browser(web_ctx: ServiceContext) -> Iterator[Browser]:
+    """The portal in-process, over HTTPS (so Secure cookies are sent)."""
+    with TestClient(create_app(web_ctx), base_url="https://testserver") as client:
+        yield Browser(client)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LiveServer:
+    """uvicorn serving the app on a loopback port, in a thread."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        config = uvicorn.Config(
+            create_app(ctx), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(web_ctx: ServiceContext) -> Iterator[LiveServer]:
+    """The whole service over real HTTP."""
+    with LiveServer(web_ctx) as server:
+        yield server

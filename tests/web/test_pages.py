@@ -1,0 +1,63 @@
+"""Every page: security headers, no cookie until a form needs one, errors without a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builders import drawn_window, hong_kong_window
+from tests.web.conftest import Browser
+from yms.clock import FixedClock
+from yms.services.context import ServiceContext
+from yms.web.headers import CONTENT_SECURITY_POLICY
+
+PAGES = ["/", "/check", "/check/scheme", "/ballots", "/accessibility", "/privacy"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_carry_the_security_headers(browser: Browser, path: str) -> None:
+    response = browser.get(path)
+    assert response.status_code == 200
+    headers = response.headers
+    assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["cache-control"] == "no-store"
+    assert headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_reading_a_page_sets_no_cookie_and_a_form_sets_a_safe_one(browser: Browser) -> None:
+    assert "set-cookie" not in browser.get("/").headers
+    cookie = browser.get("/check/scheme").headers["set-cookie"]
+    assert cookie.startswith("__Host-yms_session=")
+    for attribute in ("HttpOnly", "Secure", "SameSite=lax", "Path=/"):
+        assert attribute.lower() in cookie.lower()
+
+
+def test_unknown_pages_are_404_pages(browser: Browser) -> None:
+    response = browser.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_assets_are_cacheable(browser: Browser) -> None:
+    response = browser.get("/static/yms/init.js", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["cache-control"].startswith("public")
+
+
+def test_ballot_pages_publish_the_commitment_not_the_seed(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    window = hong_kong_window(web_ctx)
+    page = browser.get("/ballots/hk-2026-1").text
+    assert window.seed_commitment in page
+    assert "Operator seed" not in page
+    drawn_window(web_ctx, clock, entrants=3, window_id="hk-2026-2", ballot_round=2)
+    drawn = browser.get("/ballots/hk-2026-2").text
+    assert "Operator seed" in drawn
+    assert browser.get("/ballots/nope").status_code == 404
+    listing = browser.get("/ballots").text
+    assert "hk-2026-1" in listing
+    assert "hk-2026-2" in listing
