@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 from hypothesis import settings
 
@@ -32,6 +33,10 @@ from yms.store.sealing import Sealer
 settings.register_profile("yms", deadline=None, derandomize=True, database=None, max_examples=200)
 settings.register_profile("thorough", deadline=None, database=None, max_examples=5000)
 settings.load_profile(os.environ.get("YMS_HYPOTHESIS_PROFILE", "yms"))
+
+
+# Argon2id still, with the cost turned down: tests hash many passwords.
+FAST_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture(scope="session")
@@ -102,4 +107,5 @@ def ctx(database: Database, clock: FixedClock) -> ServiceContext:
         identity_key=b"test-identity-key-test-identity-key",
         sealer=Sealer(Fernet.generate_key().decode("ascii")),
         random_bytes=randomness.randbytes,
+        passwords=FAST_ARGON2,
     )

@@ -16,9 +16,11 @@ import uvicorn
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
+from tests.conftest import FAST_ARGON2
 from tests.databases import sqlite_copy
 from yms.clock import FixedClock, SystemClock
 from yms.services.context import ServiceContext
+from yms.services.notifications import OutboxSender
 from yms.store.database import Database
 from yms.store.sealing import Sealer
 from yms.web.app import create_app
@@ -33,6 +35,7 @@ def make_context(url: str, clock: FixedClock | SystemClock) -> ServiceContext:
         identity_key=b"test-identity-key-test-identity-key",
         sealer=Sealer(Fernet.generate_key().decode("ascii")),
         random_bytes=random.Random(7).randbytes,  # noqa: S311 - distinct refs are all tests need
+        passwords=FAST_ARGON2,
     )
 
 
@@ -113,3 +116,20 @@ def live_server(web_ctx: ServiceContext) -> Iterator[LiveServer]:
     """The whole service over real HTTP."""
     with LiveServer(web_ctx) as server:
         yield server
+
+
+def sign_up_and_in(
+    browser: Browser, ctx: ServiceContext, email: str, *, role: str = "applicant"
+) -> str:
+    """An account with a confirmed address, signed in on `browser`; returns its id."""
+    from yms.services import accounts  # noqa: PLC0415
+
+    accounts.sign_up(ctx, email, "a good long password", role=role)
+    assert isinstance(ctx.mailer, OutboxSender)
+    link = ctx.mailer.messages(email)[0].personalisation["link"]
+    browser.get(link.removeprefix(ctx.public_url), follow_redirects=False)
+    account_id = accounts.sign_in(ctx, email, "a good long password").account_id
+    browser.get("/sign-in")
+    response = browser.post("/sign-in", {"email": email, "password": "a good long password"})
+    assert response.status_code == 303, response.text[:500]
+    return account_id

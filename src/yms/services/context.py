@@ -6,8 +6,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from argon2 import PasswordHasher
+
 from yms.clock import Clock, SystemClock
 from yms.schemes import Catalogue, shipped
+from yms.services.notifications import EmailSender, OutboxSender
 from yms.settings import Settings
 from yms.store.database import Database
 from yms.store.sealing import Sealer
@@ -23,6 +26,20 @@ class ServiceContext:
     sealer: Sealer
     catalogue: Catalogue = field(default_factory=shipped)
     random_bytes: Callable[[int], bytes] = os.urandom
+    passwords: PasswordHasher = field(default_factory=PasswordHasher)  # Argon2id, RFC 9106
+    public_url: str = "http://localhost:8000"  # where links in e-mails point
+    emails: EmailSender | None = None  # default: the outbox table
+
+    def __post_init__(self) -> None:
+        if self.emails is None:
+            outbox = OutboxSender(self.database, self.sealer, self.clock, self.identity_key)
+            object.__setattr__(self, "emails", outbox)
+
+    @property
+    def mailer(self) -> EmailSender:
+        """Where e-mails go."""
+        assert self.emails is not None  # noqa: S101 - set in __post_init__
+        return self.emails
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> ServiceContext:
@@ -32,4 +49,5 @@ class ServiceContext:
             clock=clock or SystemClock(),
             identity_key=settings.identity_key.get_secret_value().encode("utf-8"),
             sealer=Sealer(settings.data_key.get_secret_value()),
+            public_url=settings.public_url.rstrip("/"),
         )

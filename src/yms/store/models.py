@@ -1,7 +1,17 @@
 """Every table, imported in one place so the metadata (and Alembic) sees them all."""
 
+from yms.store.accounts import Account, AccountToken, OutboxMessage
 from yms.store.ballot import BallotEntry, BallotInvitation, BallotWindow
 from yms.store.base import Base
 from yms.store.web import WebSession
 
-__all__ = ["BallotEntry", "BallotInvitation", "BallotWindow", "Base", "WebSession"]
+__all__ = [
+    "Account",
+    "AccountToken",
+    "BallotEntry",
+    "BallotInvitation",
+    "BallotWindow",
+    "Base",
+    "OutboxMessage",
+    "WebSession",
+]

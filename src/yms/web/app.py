@@ -8,15 +8,17 @@ import structlog
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from yms import __version__
 from yms.services.context import ServiceContext
+from yms.web.auth import SignInRequiredError, TooManyAttemptsError
 from yms.web.headers import security_headers
 from yms.web.problems import problem
+from yms.web.ratelimit import default_limits
 from yms.web.rendering import render
-from yms.web.routes import api, check, pages
+from yms.web.routes import accounts, api, check, operator, pages
 from yms.web.security import CsrfError
 from yms.web.visits import session_middleware
 
@@ -28,7 +30,23 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _install_error_pages(app: FastAPI) -> None:
+def _install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per kind of error
+    @app.exception_handler(SignInRequiredError)
+    async def sign_in_first(request: Request, error: SignInRequiredError) -> Response:
+        if _is_api(request):
+            return problem(401, "Sign in", "This needs a signed-in account.", kind="unauthorised")
+        return RedirectResponse(f"/sign-in?next={error.detail}", status_code=303)
+
+    @app.exception_handler(TooManyAttemptsError)
+    async def too_many(request: Request, _error: TooManyAttemptsError) -> Response:
+        response: Response = (
+            problem(429, "Too many attempts", "Wait a minute.", kind="rate-limited")
+            if _is_api(request)
+            else render(request, "errors/429.html", status=429, form=False)
+        )
+        response.headers["Retry-After"] = "60"
+        return response
+
     @app.exception_handler(CsrfError)
     async def csrf_failed(request: Request, _error: CsrfError) -> Response:
         return render(request, "errors/csrf.html", status=400, form=False)
@@ -37,7 +55,8 @@ def _install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, error: HTTPException) -> Response:
         if _is_api(request):
             return problem(error.status_code, str(error.detail), str(error.detail), kind="http")
-        template = "errors/404.html" if error.status_code == 404 else "errors/generic.html"  # noqa: PLR2004
+        pages = {403: "errors/403.html", 404: "errors/404.html"}
+        template = pages.get(error.status_code, "errors/generic.html")
         return render(request, template, status=error.status_code, form=False)
 
     @app.exception_handler(404)
@@ -69,6 +88,7 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.state.rate_limits = default_limits()
     app.middleware("http")(session_middleware(ctx, secure=secure_cookies))
     app.middleware("http")(security_headers(secure=secure_cookies))
     app.add_middleware(GZipMiddleware, minimum_size=500)
@@ -76,6 +96,8 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
     app.include_router(pages.router)
     app.include_router(check.router)
+    app.include_router(accounts.router)
+    app.include_router(operator.router)
     app.include_router(api.router)
     _install_error_pages(app)
     return app

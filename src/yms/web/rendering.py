@@ -17,7 +17,9 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
     context.setdefault("errors", {})
     context["request_path"] = request.url.path
     context["signed_in"] = visit.account_id is not None
+    wants_form = context.pop("form", True)
     if "csrf_token" not in context:
-        context["csrf_token"] = visit.ensure().csrf_token if context.pop("form", True) else ""
+        session = visit.ensure() if wants_form else visit.session
+        context["csrf_token"] = session.csrf_token if session else ""
     html = environment().get_template(template).render(**context)
     return HTMLResponse(html, status_code=status)

@@ -34,7 +34,7 @@ from yms.web.security import csrf_form
 from yms.web.templating import translations
 from yms.web.visits import visit_of
 
-router = APIRouter(prefix="/check")
+router = APIRouter(prefix="/check", include_in_schema=False)
 ANSWERS = "check"
 
 

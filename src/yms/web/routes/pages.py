@@ -10,7 +10,7 @@ from yms.services.errors import NotFoundError
 from yms.web.rendering import render
 from yms.web.visits import visit_of
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")

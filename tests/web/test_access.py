@@ -1,0 +1,96 @@
+"""Role checks on every route, tested as a matrix: anonymous, applicant and operator.
+
+Every route of the app must appear below, so a new route cannot go unchecked.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import Browser, sign_up_and_in
+from yms.services.context import ServiceContext
+from yms.web.app import create_app
+
+# path -> who may open it: "anyone", "applicant" or "operator"
+GET_ROUTES = {
+    "/": "anyone",
+    "/check": "anyone",
+    "/check/{slug}": "anyone",
+    "/ballots": "anyone",
+    "/ballots/{window_id}": "anyone",
+    "/accessibility": "anyone",
+    "/privacy": "anyone",
+    "/sign-up": "anyone",
+    "/confirm-email/{token}": "anyone",
+    "/sign-in": "anyone",
+    "/signed-out": "anyone",
+    "/reset-password": "anyone",
+    "/reset-password/{token}": "anyone",
+    "/account": "applicant",
+    "/operator/outbox": "operator",
+    "/api/v1/schemes": "anyone",
+}
+# Form posts: all need the session's CSRF token.
+FORM_POSTS = {
+    "/check/{slug}",
+    "/sign-up",
+    "/sign-in",
+    "/sign-out",
+    "/reset-password",
+    "/reset-password/{token}",
+}
+API_POSTS = {"/api/v1/eligibility"}
+SAMPLE = {"{slug}": "scheme", "{window_id}": "none", "{token}": "made-up"}
+
+
+def concrete(path: str) -> str:
+    for placeholder, value in SAMPLE.items():
+        path = path.replace(placeholder, value)
+    return path
+
+
+def routes(ctx: ServiceContext) -> set[tuple[str, str]]:
+    """Every (method, path) of the app's routers (included without a further prefix)."""
+    app = create_app(ctx)
+    found = set()
+    for included in app.routes:
+        router = getattr(included, "original_router", None)
+        for route in getattr(router, "routes", []):
+            if isinstance(route, APIRoute):
+                found |= {(method, route.path) for method in route.methods}
+    return found
+
+
+def test_every_route_is_in_the_matrix(web_ctx: ServiceContext) -> None:
+    listed = {("GET", path) for path in GET_ROUTES} | {
+        ("POST", path) for path in FORM_POSTS | API_POSTS
+    }
+    assert routes(web_ctx) == listed
+
+
+@pytest.mark.parametrize("who", ["anyone", "applicant", "operator"])
+@pytest.mark.parametrize("path", sorted(GET_ROUTES))
+def test_who_can_open_what(browser: Browser, web_ctx: ServiceContext, who: str, path: str) -> None:
+    if who != "anyone":
+        sign_up_and_in(browser, web_ctx, f"{who}@example.org", role=who)
+    response = browser.get(concrete(path), follow_redirects=False)
+    needed = GET_ROUTES[path]
+    if needed == "anyone" or needed == who:
+        assert response.status_code in {200, 303, 400, 404}, response.status_code
+        assert response.status_code != 500
+    elif who == "anyone":
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/sign-in?next=")
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", sorted(FORM_POSTS))
+def test_every_form_needs_the_csrf_token(web_ctx: ServiceContext, path: str) -> None:
+    with TestClient(create_app(web_ctx), base_url="https://testserver") as client:
+        client.get("/sign-in")  # a session, but no token sent with the form
+        response = client.post(concrete(path), data={"email": "a@example.org"})
+        assert response.status_code == 400
+        assert "Your page has expired" in response.text
