@@ -50,7 +50,9 @@ def test_sign_in_rotates_the_session_and_sign_out_ends_it(
     before = browser.client.cookies.get("__Host-yms_session")
     sign_up_and_in(browser, web_ctx, "ana@example.org")
     after = browser.client.cookies.get("__Host-yms_session")
-    assert before and after and before != after
+    assert before
+    assert after
+    assert before != after
     assert (
         browser.client.get(
             "/account", headers={"cookie": f"__Host-yms_session={after}"}
