@@ -25,6 +25,7 @@ from yms.clock import FixedClock
 from yms.domain.scheme import Scheme
 from yms.schemes import shipped
 from yms.services.context import ServiceContext
+from yms.services.evidence import LocalDiskStore
 from yms.store.database import Database
 from yms.store.sealing import Sealer
 
@@ -98,7 +99,7 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def ctx(database: Database, clock: FixedClock) -> ServiceContext:
+def ctx(database: Database, clock: FixedClock, tmp_path: Path) -> ServiceContext:
     """Services on the test database, a clock the test moves, and seeded randomness."""
     randomness = random.Random(20261125)  # noqa: S311 - references need only be distinct here
     return ServiceContext(
@@ -108,4 +109,5 @@ def ctx(database: Database, clock: FixedClock) -> ServiceContext:
         sealer=Sealer(Fernet.generate_key().decode("ascii")),
         random_bytes=randomness.randbytes,
         passwords=FAST_ARGON2,
+        evidence=LocalDiskStore(tmp_path / "evidence"),
     )

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     data_key: SecretStr = SecretStr(_DEVELOPMENT_DATA_KEY)
     secret_key: SecretStr = SecretStr(_DEVELOPMENT_SECRET_KEY)
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    evidence_dir: str = Field(default="var/evidence", min_length=1)
     public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
 
     @model_validator(mode="after")

@@ -20,6 +20,7 @@ from tests.conftest import FAST_ARGON2
 from tests.databases import sqlite_copy
 from yms.clock import FixedClock, SystemClock
 from yms.services.context import ServiceContext
+from yms.services.evidence import LocalDiskStore
 from yms.services.notifications import OutboxSender
 from yms.store.database import Database
 from yms.store.sealing import Sealer
@@ -28,7 +29,7 @@ from yms.web.app import create_app
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def make_context(url: str, clock: FixedClock | SystemClock) -> ServiceContext:
+def make_context(url: str, clock: FixedClock | SystemClock, files: Path) -> ServiceContext:
     return ServiceContext(
         database=Database.connect(url),
         clock=clock,
@@ -36,13 +37,14 @@ def make_context(url: str, clock: FixedClock | SystemClock) -> ServiceContext:
         sealer=Sealer(Fernet.generate_key().decode("ascii")),
         random_bytes=random.Random(7).randbytes,  # noqa: S311 - distinct refs are all tests need
         passwords=FAST_ARGON2,
+        evidence=LocalDiskStore(files),
     )
 
 
 @pytest.fixture
 def web_ctx(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[ServiceContext]:
     """Services on a fresh SQLite database, with the test clock."""
-    ctx = make_context(sqlite_copy(sqlite_template, tmp_path), clock)
+    ctx = make_context(sqlite_copy(sqlite_template, tmp_path), clock, tmp_path / "evidence")
     yield ctx
     ctx.database.dispose()
 

@@ -29,6 +29,22 @@ GET_ROUTES = {
     "/reset-password": "anyone",
     "/reset-password/{token}": "anyone",
     "/account": "applicant",
+    "/applications": "applicant",
+    "/applications/{case_ref}": "applicant",
+    "/applications/{case_ref}/{slug}": "applicant",
+    "/applications/{case_ref}/continue": "applicant",
+    "/applications/{case_ref}/evidence/{kind}": "applicant",
+    "/applications/{case_ref}/check-answers": "applicant",
+    "/applications/{case_ref}/declaration": "applicant",
+    "/applications/{case_ref}/payment-return": "applicant",
+    "/applications/{case_ref}/confirmation": "applicant",
+    "/applications/{case_ref}/withdraw": "applicant",
+    "/apply/{invitation_ref}": "applicant",
+    "/invitations/{invitation_ref}": "applicant",
+    "/ballots/{window_id}/enter": "applicant",
+    "/ballots/{window_id}/check-answers": "applicant",
+    "/ballots/{window_id}/entered": "applicant",
+    "/fake-pay/{payment_id}": "anyone",
     "/operator/outbox": "operator",
     "/api/v1/schemes": "anyone",
 }
@@ -40,9 +56,25 @@ FORM_POSTS = {
     "/sign-out",
     "/reset-password",
     "/reset-password/{token}",
+    "/ballots/{window_id}/enter",
+    "/ballots/{window_id}/confirm",
+    "/invitations/{invitation_ref}",
+    "/applications/{case_ref}/{slug}",
+    "/applications/{case_ref}/evidence/{kind}",
+    "/applications/{case_ref}/declaration",
+    "/applications/{case_ref}/withdraw",
+    "/fake-pay/{payment_id}",
 }
 API_POSTS = {"/api/v1/eligibility"}
-SAMPLE = {"{slug}": "scheme", "{window_id}": "none", "{token}": "made-up"}
+SAMPLE = {
+    "{slug}": "scheme",
+    "{window_id}": "none",
+    "{token}": "made-up",
+    "{case_ref}": "YMS-00000-00000",
+    "{kind}": "passport",
+    "{invitation_ref}": "ITA-0000-0000-0000",
+    "{payment_id}": "none",
+}
 
 
 def concrete(path: str) -> str:

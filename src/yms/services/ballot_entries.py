@@ -134,3 +134,67 @@ def enter_ballot(ctx: ServiceContext, request: EntryRequest) -> EntryReceipt:
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class MyEntry:
+    """An entry as its entrant sees it: the window, and what the draw gave."""
+
+    ref: str
+    window_id: str
+    allocation_id: str
+    entered_at: datetime
+    window_state: WindowState
+    closes_at: datetime
+    seed_commitment: str
+    drawn: bool
+    invitation_ref: str | None
+    invitation_state: str | None
+    invitation_expires_at: datetime | None
+
+
+def entries_of(ctx: ServiceContext, account_id: str) -> list[MyEntry]:
+    """Every entry this account made, newest first, with its invitation if it has one."""
+    from yms.store.ballot import BallotInvitation  # noqa: PLC0415 - keeps the top light
+
+    with ctx.database.reading() as session:
+        rows = session.execute(
+            select(BallotEntry, BallotWindow, BallotInvitation)
+            .join(BallotWindow, BallotWindow.id == BallotEntry.window_id)
+            .outerjoin(BallotInvitation, BallotInvitation.entry_id == BallotEntry.id)
+            .where(BallotEntry.account_id == account_id)
+            .order_by(BallotEntry.entered_at.desc())
+        ).all()
+        now = ctx.clock.now()
+        return [
+            MyEntry(
+                ref=entry.ref,
+                window_id=window.id,
+                allocation_id=window.allocation_id,
+                entered_at=entry.entered_at,
+                window_state=state_of(window, now),
+                closes_at=window.closes_at,
+                seed_commitment=window.seed_commitment,
+                drawn=window.drawn_at is not None,
+                invitation_ref=invitation.ref if invitation else None,
+                invitation_state=invitation.state if invitation else None,
+                invitation_expires_at=invitation.expires_at if invitation else None,
+            )
+            for entry, window, invitation in rows
+        ]
+
+
+def nationalities_of(ctx: ServiceContext, window_id: str) -> list[tuple[str, str]]:
+    """The nationalities a window's allocation is for, as (code, name)."""
+    with ctx.database.reading() as session:
+        window = session.get(BallotWindow, window_id)
+        if window is None:
+            raise NotFoundError(f"no ballot window {window_id!r}")
+        scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
+        allocation = next(a for a in scheme.allocations if a.id == window.allocation_id)
+    codes = {
+        arrangement.nationality
+        for arrangement_id in allocation.arrangements
+        if (arrangement := scheme.arrangement(arrangement_id)) is not None
+    }
+    return sorted(((code, scheme.party_name(code)) for code in codes), key=lambda pair: pair[1])

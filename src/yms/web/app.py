@@ -14,13 +14,23 @@ from fastapi.staticfiles import StaticFiles
 from yms import __version__
 from yms.services.context import ServiceContext
 from yms.web.auth import SignInRequiredError, TooManyAttemptsError
-from yms.web.headers import security_headers
+from yms.web.headers import SecurityHeadersMiddleware
 from yms.web.problems import problem
 from yms.web.ratelimit import default_limits
 from yms.web.rendering import render
-from yms.web.routes import accounts, api, check, operator, pages
+from yms.web.routes import (
+    accounts,
+    api,
+    apply,
+    ballot,
+    check,
+    fake_pay,
+    invitations,
+    operator,
+    pages,
+)
 from yms.web.security import CsrfError
-from yms.web.visits import session_middleware
+from yms.web.visits import SessionMiddleware
 
 HERE = Path(__file__).parent
 log = structlog.get_logger(__name__)
@@ -89,8 +99,8 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     )
     app.state.ctx = ctx
     app.state.rate_limits = default_limits()
-    app.middleware("http")(session_middleware(ctx, secure=secure_cookies))
-    app.middleware("http")(security_headers(secure=secure_cookies))
+    app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
+    app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.mount("/static/yms", StaticFiles(directory=HERE / "public"), name="public")
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
@@ -98,6 +108,10 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     app.include_router(check.router)
     app.include_router(accounts.router)
     app.include_router(operator.router)
+    app.include_router(ballot.router)
+    app.include_router(invitations.router)
+    app.include_router(apply.router)
+    app.include_router(fake_pay.router)
     app.include_router(api.router)
     _install_error_pages(app)
     return app

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import Request, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Everything comes from our own origin; no inline script or style, no frames.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,22 +32,27 @@ HEADERS = {
 }
 
 
-def security_headers(
-    *, secure: bool
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Middleware adding the security headers; pages (not assets) are never cached."""
+class SecurityHeadersMiddleware:
+    """ASGI middleware adding the security headers; pages (not assets) are never cached."""
 
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.update(HEADERS)
-        if secure:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "public, max-age=86400"
-        else:
-            response.headers["Cache-Control"] = "no-store"
-        return response
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app, self.secure = app, secure
 
-    return middleware
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one request."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_asset = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers[name] = value
+                if self.secure:
+                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+                headers["Cache-Control"] = "public, max-age=86400" if is_asset else "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

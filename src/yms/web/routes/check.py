@@ -74,6 +74,7 @@ def _page(request: Request, slug: str, errors: dict[str, str] | None = None) -> 
         schemes=[ctx.catalogue.latest(scheme_id) for scheme_id in ctx.catalogue.ids()],
         nationalities=nationalities(scheme) if scheme else [],
         back=f"/check/{back}" if back else "/check",
+        action=f"/check/{slug}",
     )
 
 
