@@ -25,7 +25,7 @@ def serve(
     import uvicorn  # noqa: PLC0415 - commands import what they use
 
     from yms.cli.runtime import service_context  # noqa: PLC0415
-    from yms.services.demo_data import seed_demo  # noqa: PLC0415
+    from yms.services.demo_data import DEMO_APPLICANT, DEMO_OPERATOR, seed_demo  # noqa: PLC0415
     from yms.store import migrate  # noqa: PLC0415
     from yms.web.app import create_app  # noqa: PLC0415
 
@@ -35,6 +35,8 @@ def serve(
         created = seed_demo(ctx)
         if created:
             print(f"demo data: ballot windows {', '.join(created)}")  # noqa: T201
+        for role, (email, password) in (("applicant", DEMO_APPLICANT), ("operator", DEMO_OPERATOR)):
+            print(f"demo {role}: {email} / {password}")  # noqa: T201
     shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
     print(f"yms is running at http://{shown}:{port}/  (Ctrl+C stops it)")  # noqa: T201
     app = create_app(ctx, secure_cookies=not insecure_cookies)

@@ -112,7 +112,26 @@ def sign_up(ctx: ServiceContext, email: str, password: str, *, role: str = "appl
             address, notifications.ACCOUNT_EXISTS, {"link": f"{ctx.public_url}/sign-in"}
         )
         return
+    account_id = create_account(ctx, address, password, role=role)
+    token = _issue_token(ctx, account_id, "confirm_email", CONFIRM_FOR)
+    ctx.mailer.send_email_notification(
+        address, notifications.CONFIRM_EMAIL, {"link": f"{ctx.public_url}/confirm-email/{token}"}
+    )
+
+
+def create_account(
+    ctx: ServiceContext,
+    email: str,
+    password: str,
+    *,
+    role: str = "applicant",
+    confirmed: bool = False,
+) -> str:
+    """Store a new account (no e-mail sent); returns its id. Sign-up and the demo use this."""
+    address = normalise_email(email)
+    check_password(password, address)
     account_id = "acct_" + secrets.token_hex(12)
+    now = ctx.clock.now()
     with ctx.database.transaction() as db:
         db.add(
             Account(
@@ -121,13 +140,11 @@ def sign_up(ctx: ServiceContext, email: str, password: str, *, role: str = "appl
                 email_sealed=ctx.sealer.seal(address.encode("utf-8")),
                 password_hash=ctx.passwords.hash(password),
                 role=role,
-                created_at=ctx.clock.now(),
+                created_at=now,
+                email_confirmed_at=now if confirmed else None,
             )
         )
-    token = _issue_token(ctx, account_id, "confirm_email", CONFIRM_FOR)
-    ctx.mailer.send_email_notification(
-        address, notifications.CONFIRM_EMAIL, {"link": f"{ctx.public_url}/confirm-email/{token}"}
-    )
+    return account_id
 
 
 def _use_token(ctx: ServiceContext, token: str, purpose: str) -> Account:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from yms.clock import FixedClock
-from yms.services import ballot_windows
+from yms.services import accounts, ballot_windows
 from yms.services.ballot_entries import EntryRequest, enter_ballot
 from yms.services.context import ServiceContext
 from yms.services.invitations import invite_round
@@ -28,13 +28,23 @@ def _people(window_id: str, nationality: str, count: int) -> list[EntryRequest]:
     ]
 
 
+DEMO_APPLICANT = ("applicant@example.org", "demo applicant password")
+DEMO_OPERATOR = ("operator@example.org", "demo operator password")
+
+
 def seed_demo(ctx: ServiceContext) -> list[str]:
-    """Create the demo ballots if there are none; returns the window ids created."""
+    """Create the demo accounts and ballots if there are none; returns the window ids created.
+
+    The demo applicant entered the Taiwan ballot, which had more places than
+    entries, so every entrant (the demo applicant too) has an invitation.
+    """
     if ballot_windows.list_windows(ctx):
         return []
+    applicant = accounts.create_account(ctx, *DEMO_APPLICANT, confirmed=True)
+    accounts.create_account(ctx, *DEMO_OPERATOR, role="operator", confirmed=True)
     now = ctx.clock.now().replace(microsecond=0)
-    # Taiwan: drawn last month, first invitations issued.
-    drawn_opens, drawn_closes = now - timedelta(days=40), now - timedelta(days=30)
+    # Taiwan: drawn last week, invitations issued.
+    drawn_opens, drawn_closes = now - timedelta(days=20), now - timedelta(days=8)
     past = replace(ctx, clock=FixedClock(drawn_opens + timedelta(days=1)))
     ballot_windows.open_window(
         past,
@@ -42,8 +52,12 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
             "taiwan-2025-1", "uk-yms", "taiwan-2025", 1, drawn_opens, drawn_closes, places=20
         ),
     )
-    for request in _people("taiwan-2025-1", "TW", 60):
+    for request in _people("taiwan-2025-1", "TW", 14):
         enter_ballot(past, request)
+    enter_ballot(
+        past,
+        EntryRequest("taiwan-2025-1", "T99887766", "TW", date(2000, 5, 17), applicant),
+    )
     closing = replace(ctx, clock=FixedClock(drawn_closes))
     ballot_windows.close_window(closing, "taiwan-2025-1", "beac04" * 8)
     ballot_windows.run_draw(closing, "taiwan-2025-1")
