@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx2 as httpx
@@ -93,8 +94,10 @@ class LiveServer:
     def __init__(self, ctx: ServiceContext) -> None:
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
+        # Links in e-mails and the payment provider's return point at this server.
+        self.ctx = replace(ctx, public_url=self.url, payments=None)
         config = uvicorn.Config(
-            create_app(ctx), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(self.ctx), host="127.0.0.1", port=self.port, log_level="warning"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -88,12 +88,12 @@ class FakePaymentProvider:
         payment = self._payments[payment_id]
         return PaymentStatus(payment_id, payment.amount, payment.reference, payment.state)
 
-    def details(self, payment_id: str) -> tuple[int, str, str] | None:
-        """Amount, description and return URL, for the provider's page."""
+    def details(self, payment_id: str) -> tuple[int, str, str, bool] | None:
+        """Amount, description, return URL and whether it has finished, for the provider's page."""
         payment = self._payments.get(payment_id)
         if payment is None:
             return None
-        return payment.amount, payment.description, payment.return_url
+        return payment.amount, payment.description, payment.return_url, payment.state != "created"
 
     def finish(self, payment_id: str, state: PaymentState) -> str:
         """End a payment as the payer chose (once); returns where to send them back."""

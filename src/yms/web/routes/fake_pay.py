@@ -26,7 +26,9 @@ def payment_page(request: Request, payment_id: str) -> Response:
     details = provider.details(payment_id) if provider else None
     if details is None:
         return render(request, "errors/404.html", status=404, form=False)
-    amount, description, _return_url = details
+    amount, description, return_url, finished = details
+    if finished:  # back on the page after paying: as GOV.UK Pay does, return to the service
+        return RedirectResponse(return_url, status_code=303)
     return render(
         request,
         "fake_pay/page.html",
