@@ -65,7 +65,7 @@ FORM_POSTS = {
     "/applications/{case_ref}/withdraw",
     "/fake-pay/{payment_id}",
 }
-API_POSTS = {"/api/v1/eligibility"}
+API_POSTS = {"/api/v1/eligibility", "/api/v1/ballot-windows/{window_id}/entries"}
 SAMPLE = {
     "{slug}": "scheme",
     "{window_id}": "none",

@@ -247,7 +247,7 @@ def test_a_failed_payment_can_be_tried_again(
         (b"", "empty.pdf", "Select a file"),
     ],
 )
-def test_uploads_are_checked_by_content_and_size(  # noqa: PLR0917 - fixtures and a table
+def test_uploads_are_checked_by_content_and_size(
     browser: Browser,
     web_ctx: ServiceContext,
     clock: FixedClock,
