@@ -21,7 +21,7 @@ from yms.bulk import refs as refcol
 from yms.domain.ballot import draw
 
 ENTRIES = 1_000_000
-PLACES = 44_000  # the proposed youth experience scheme's yearly places into the UK
+PLACES = 100_000
 EU_27 = [
     "AT",
     "BE",
@@ -91,6 +91,14 @@ def test_selection_is_independent_of_entry_time(drawn: tuple[np.ndarray, ...]) -
 def test_selection_is_independent_of_nationality(drawn: tuple[np.ndarray, ...]) -> None:
     ranks, _, nationality = drawn
     assert independence(nationality, ranks < PLACES) > SIGNIFICANCE
+
+
+def test_selection_is_independent_of_where_the_ref_sorts(drawn: tuple[np.ndarray, ...]) -> None:
+    # A draw that leaked the references' own order (sorted, or as entered) would fail here.
+    ranks, _, _ = drawn
+    by_ref = np.arange(ENTRIES) * 10 // ENTRIES  # ranks are indexed by sorted position
+    assert independence(by_ref, ranks < PLACES) > SIGNIFICANCE
+    assert stats.kstest(ranks[by_ref == 0] / ENTRIES, "uniform").pvalue > SIGNIFICANCE
 
 
 def test_ranks_are_uniform_within_every_group(drawn: tuple[np.ndarray, ...]) -> None:

@@ -11,8 +11,8 @@ import typer
 
 from yms.cli.output import EXIT_MISMATCH, fail
 
-_HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+$")
-_WINDOW = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+\Z")
+_WINDOW = re.compile(r"^[A-Za-z0-9._:-]{1,100}\Z")
 
 DRAW_STEPS = ("read", "sort", "digest", "rank", "write")
 VERIFY_STEPS = ("read", "seed_commitment", "entry_refs", "entries_digest", "draw_seed", "order")
@@ -24,12 +24,14 @@ def _steps(total: int, *, quiet: bool):  # type: ignore[no-untyped-def]
     from rich.console import Console  # noqa: PLC0415 - commands import what they use
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
+    console = Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description:<16}"),
         BarColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=quiet,
+        console=console,
+        # A bar is for people: not in a script's captured output, where it leaves a stray line.
+        disable=quiet or not console.is_terminal,
         transient=True,
     )
     with progress:

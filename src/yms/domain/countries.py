@@ -14,7 +14,7 @@ BRITISH_NATIONALITY_CATEGORIES: dict[str, str] = {
     "GB-BNO": "British National (Overseas)",
 }
 
-_ALPHA_2 = re.compile(r"^[A-Z]{2}$")
+_ALPHA_2 = re.compile(r"^[A-Z]{2}\Z")
 
 
 @cache

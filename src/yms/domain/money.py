@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Self
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}\Z")
 _SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 #: Amounts carry at most this many decimal places (the minor unit of GBP and EUR).

@@ -438,7 +438,7 @@ def arrangement_id(nationality: str, host: str) -> str:
     return f"{nationality}-{host}"
 
 
-_ARRANGEMENT_ID = re.compile(r"^(?P<nationality>[A-Z]{2}(?:-[A-Z]{3,4})?)-(?P<host>[A-Z]{2})$")
+_ARRANGEMENT_ID = re.compile(r"^(?P<nationality>[A-Z]{2}(?:-[A-Z]{3,4})?)-(?P<host>[A-Z]{2})\Z")
 
 
 def split_arrangement_id(value: str) -> tuple[str, str]:

@@ -23,7 +23,7 @@ from yms.services.context import ServiceContext
 from yms.services.errors import InvalidInputError, RefusedError
 from yms.store.accounts import Account, AccountToken
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 MIN_PASSWORD, MAX_PASSWORD = 10, 256
 CONFIRM_FOR = timedelta(hours=24)
 RESET_FOR = timedelta(hours=1)

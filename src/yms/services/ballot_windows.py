@@ -24,8 +24,8 @@ from yms.services.context import ServiceContext
 from yms.services.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.store.ballot import BallotEntry, BallotWindow
 
-WINDOW_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]$")
-_BEACON = re.compile(r"^(?:[0-9a-f]{2}){1,128}$")
+WINDOW_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]\Z")
+_BEACON = re.compile(r"^(?:[0-9a-f]{2}){1,128}\Z")
 OPERATOR_SEED_BYTES = 32
 # Below this many entries the plain reference draw is quicker than compiling the bulk one.
 _BULK_DRAW_FROM = 50_000

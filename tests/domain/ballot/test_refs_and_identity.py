@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import random
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yms.domain.ballot.identity import Identity, InvalidPassportNumberError
+from yms.domain.ballot.identity import (
+    Identity,
+    InvalidPassportNumberError,
+    normalise_passport_number,
+)
 from yms.domain.ballot.refs import (
     ALPHABET,
+    DRAW_REF,
     ENTRY_REF,
     INVITATION_REF,
     new_entry_ref,
@@ -19,14 +27,19 @@ from yms.domain.ballot.refs import (
 )
 
 KEY = b"k" * 32
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def fixed(number: int) -> bytes:
     return (number << 4).to_bytes(8, "big")
 
 
+# --- references ----------------------------------------------------------------------------
+
+
 def test_the_alphabet_is_crockfords_in_ascii_order() -> None:
-    assert len(ALPHABET) == 32
+    assert ALPHABET == CROCKFORD
+    assert len(set(ALPHABET)) == 32
     assert not set("ILOU") & set(ALPHABET)
     assert list(ALPHABET) == sorted(ALPHABET)
 
@@ -35,9 +48,22 @@ def test_references_spell_sixty_bits() -> None:
     assert new_entry_ref(lambda _: fixed(0)) == "0000-0000-0000"
     assert new_entry_ref(lambda _: fixed(2**60 - 1)) == "ZZZZ-ZZZZ-ZZZZ"
     assert new_entry_ref(lambda _: fixed(33)) == "0000-0000-0011"
+    assert new_entry_ref(lambda _: fixed(32**4)) == "0000-0001-0000"
     invitation = new_invitation_ref(lambda _: fixed(31))
     assert invitation == "ITA-0000-0000-000Z"
     assert INVITATION_REF.match(invitation)
+
+
+def test_a_reference_takes_eight_random_bytes_and_keeps_the_top_sixty_bits() -> None:
+    asked: list[int] = []
+
+    def source(count: int) -> bytes:
+        asked.append(count)
+        return b"\xff" * 7 + b"\xf0"
+
+    assert new_entry_ref(source) == "ZZZZ-ZZZZ-ZZZZ"
+    assert new_entry_ref(lambda _: b"\x00" * 7 + b"\x0f") == "0000-0000-0000"
+    assert asked == [8]
 
 
 @given(st.integers(0, 2**60 - 1), st.integers(0, 2**60 - 1))
@@ -45,22 +71,116 @@ def test_text_order_is_number_order(a: int, b: int) -> None:
     ref_a, ref_b = new_entry_ref(lambda _: fixed(a)), new_entry_ref(lambda _: fixed(b))
     assert ENTRY_REF.match(ref_a)
     assert (ref_a < ref_b) == (a < b)
+    assert (ref_a == ref_b) == (a == b)
 
 
-def test_a_typed_reference_is_normalised() -> None:
-    assert normalise_ref("  ita-k7qx-m2rd 9tpa ") == "ITA-K7QX-M2RD9TPA"
-
-
-@pytest.mark.parametrize("typed", ["k1234567", "K 1234 567", "K-1234-567", " K1234567 "])
-def test_passport_numbers_are_normalised(typed: str) -> None:
-    assert Identity.of(typed, "HK", date(2000, 1, 1)).passport_number == "K1234567"
+def test_seeded_references_are_reproducible_and_well_formed() -> None:
+    refs = [new_entry_ref(random.Random(5).randbytes) for _ in range(2)]  # noqa: S311
+    assert refs[0] == refs[1]
+    source = random.Random(5)  # noqa: S311 - test data
+    refs = [new_entry_ref(source.randbytes) for _ in range(2_000)]
+    assert len(set(refs)) == len(refs)
+    assert all(ENTRY_REF.match(ref) and DRAW_REF.match(ref) for ref in refs)
+    assert all(set(ref) <= {*CROCKFORD, "-"} for ref in refs)
 
 
 @pytest.mark.parametrize(
-    "typed", ["", "K12", "K1234567!", "K" * 21, "\u041a1234567"]
+    "text",
+    [
+        "K7QX-M2RD-9TPA",
+        "0000-0000-0000",
+        "ZZZZ-ZZZZ-ZZZZ",
+    ],
+)
+def test_entry_ref_form(text: str) -> None:
+    assert ENTRY_REF.match(text)
+    assert not INVITATION_REF.match(text)
+    assert INVITATION_REF.match("ITA-" + text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k7qx-m2rd-9tpa",  # lower case is normalised first, never matched
+        "K7QXM2RD9TPA",
+        "K7QX-M2RD-9TP",
+        "K7QX-M2RD-9TPAA",
+        "K7Q-XM2RD-9TPA",
+        "K7QX M2RD 9TPA",
+        "I7QX-M2RD-9TPA",  # I, L, O and U are not symbols
+        "L7QX-M2RD-9TPA",
+        "O7QX-M2RD-9TPA",
+        "U7QX-M2RD-9TPA",
+        " K7QX-M2RD-9TPA",
+        "ITA-K7QX-M2RD-9TPA",
+    ],
+)
+def test_not_entry_refs(text: str) -> None:
+    assert not ENTRY_REF.match(text)
+
+
+@pytest.mark.parametrize("text", ["A", "a", "0", "x.y:z-1_2", "Z" * 64, "K7QX-M2RD-9TPA"])
+def test_what_a_file_of_references_may_hold(text: str) -> None:
+    assert DRAW_REF.match(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "Z" * 65, "a b", "a\tb", 'a"b', "a\\b", "a/b", "a,b", "caf\u00e9", "a\nb"]
+)
+def test_what_a_file_of_references_may_not_hold(text: str) -> None:
+    assert not DRAW_REF.match(text)
+
+
+@pytest.mark.parametrize(
+    "pattern", [DRAW_REF, ENTRY_REF, INVITATION_REF], ids=["draw", "entry", "ita"]
+)
+def test_no_pattern_matches_a_trailing_newline(pattern: object) -> None:
+    text = "ITA-K7QX-M2RD-9TPA\n" if pattern is INVITATION_REF else "K7QX-M2RD-9TPA\n"
+    assert not pattern.match(text)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("  ita-k7qx-m2rd 9tpa ", "ITA-K7QX-M2RD9TPA"),
+        ("k7qx-m2rd-9tpa", "K7QX-M2RD-9TPA"),
+        ("K7QX - M2RD - 9TPA", "K7QX-M2RD-9TPA"),
+        ("\tk7qx-m2rd-9tpa\n", "K7QX-M2RD-9TPA"),
+    ],
+)
+def test_a_typed_reference_is_normalised(typed: str, normal: str) -> None:
+    assert normalise_ref(typed) == normal
+
+
+@given(st.integers(0, 2**60 - 1))
+def test_normalising_a_written_reference_changes_nothing(number: int) -> None:
+    ref = new_entry_ref(lambda _: fixed(number))
+    assert normalise_ref(ref) == ref
+    assert normalise_ref(f"  {ref.lower()} ") == ref
+
+
+# --- identities ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["k1234567", "K 1234 567", "K-1234-567", " K1234567 ", "k\t1234567\n", "K--1234 - 567"]
+)
+def test_passport_numbers_are_normalised(typed: str) -> None:
+    assert Identity.of(typed, "HK", date(2000, 1, 1)).passport_number == "K1234567"
+    assert normalise_passport_number(typed) == "K1234567"
+
+
+@pytest.mark.parametrize("typed", ["A1234", "A" * 20, "12345", "a-b-c-d-e"])
+def test_five_to_twenty_letters_and_digits(typed: str) -> None:
+    assert len(normalise_passport_number(typed)) in range(5, 21)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["", "   ", "K12", "A123", "K1234567!", "K" * 21, "K123_4567", "K1234.567", "\u041a1234567"],
 )  # the last: a Cyrillic Ka
 def test_impossible_passport_numbers_are_refused(typed: str) -> None:
-    with pytest.raises(InvalidPassportNumberError):
+    with pytest.raises(InvalidPassportNumberError, match="5 to 20 letters and digits"):
         Identity.of(typed, "HK", date(2000, 1, 1))
 
 
@@ -71,8 +191,31 @@ def test_the_keyed_hash_tells_people_apart_and_needs_the_key() -> None:
         Identity.of("K1234568", "HK", date(2000, 1, 1)),
         Identity.of("K1234567", "TW", date(2000, 1, 1)),
         Identity.of("K1234567", "HK", date(2000, 1, 2)),
+        Identity.of("K1234567", "HK", date(2001, 1, 1)),
     ]
+    assert same == person
     assert person.keyed_hash(KEY) == same.keyed_hash(KEY)
     assert len(person.keyed_hash(KEY)) == 32
-    assert all(other.keyed_hash(KEY) != person.keyed_hash(KEY) for other in others)
+    hashes = {other.keyed_hash(KEY) for other in others}
+    assert len(hashes) == len(others)
+    assert person.keyed_hash(KEY) not in hashes
     assert person.keyed_hash(b"another key") != person.keyed_hash(KEY)
+
+
+def test_the_keyed_hash_separates_its_parts() -> None:
+    # The parts are joined with "|", so one part cannot leak into the next.
+    a = Identity("AB12345", "HK", date(2000, 1, 1))
+    b = Identity("B12345", "HKA", date(2000, 1, 1))
+    assert a.keyed_hash(KEY) != b.keyed_hash(KEY)
+
+
+def test_the_keyed_hash_is_hmac_sha256_of_the_normal_form() -> None:
+    person = Identity.of("k 1234567", "HK", date(2000, 1, 31))
+    expected = hmac.new(KEY, b"HK|K1234567|2000-01-31", hashlib.sha256).digest()
+    assert person.keyed_hash(KEY) == expected
+
+
+@pytest.mark.parametrize("typed", ["K1234\ufb00", "\u0131K12345"])
+def test_letters_that_upper_case_into_ascii_are_refused(typed: str) -> None:
+    with pytest.raises(InvalidPassportNumberError):
+        normalise_passport_number(typed)

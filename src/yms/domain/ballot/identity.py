@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _SEPARATORS = re.compile(r"[\s\-]+")
-_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}\Z")
 
 
 class InvalidPassportNumberError(ValueError):
@@ -23,7 +23,9 @@ class InvalidPassportNumberError(ValueError):
 
 def normalise_passport_number(text: str) -> str:
     """Upper case, without spaces or dashes; raises if what is left is not 5-20 letters/digits."""
-    cleaned = _SEPARATORS.sub("", text).upper()
+    cleaned = _SEPARATORS.sub("", text)
+    # ASCII before upper-casing: "ﬀ".upper() is "FF", and no passport number holds a ligature.
+    cleaned = cleaned.upper() if cleaned.isascii() else cleaned
     if not _PASSPORT.match(cleaned):
         raise InvalidPassportNumberError(
             "a passport number is 5 to 20 letters and digits (spaces and dashes are ignored)"

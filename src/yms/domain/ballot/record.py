@@ -42,9 +42,9 @@ FIELDS = (
 )
 CHECKED = ("seed_commitment", "entry_refs", "entries_digest", "draw_seed", "order")
 
-_DIGEST = re.compile(r"^[0-9a-f]{64}$")
-_HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+$")
-_WINDOW = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_DIGEST = re.compile(r"^[0-9a-f]{64}\Z")
+_HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+\Z")
+_WINDOW = re.compile(r"^[A-Za-z0-9._:-]{1,100}\Z")
 
 
 class RecordError(ValueError):

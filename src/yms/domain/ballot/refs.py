@@ -17,12 +17,12 @@ SYMBOLS = 12
 GROUP = 4
 INVITATION_PREFIX = "ITA-"
 
-ENTRY_REF = re.compile(rf"^[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
-INVITATION_REF = re.compile(rf"^ITA-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
+ENTRY_REF = re.compile(rf"^[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}\Z")
+INVITATION_REF = re.compile(rf"^ITA-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}\Z")
 
 #: What an auditor's file of references may hold: printable, no spaces, quotes or
 #: backslashes, so a reference is written in JSON exactly as it is.
-DRAW_REF = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+DRAW_REF = re.compile(r"^[A-Za-z0-9._:-]{1,64}\Z")
 
 RandomBytes = Callable[[int], bytes]
 
