@@ -301,3 +301,18 @@ def test_no_one_else_can_see_or_change_an_application(
     )
     assert browser.post(f"{case_url}/withdraw", {"withdraw": "yes"}).status_code == 404
     assert invitation
+
+
+def test_the_session_keeps_no_passport_number_in_clear(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    from yms.store.web import WebSession  # noqa: PLC0415
+
+    hong_kong_window(web_ctx)
+    sign_up_and_in(browser, web_ctx, "ana@example.org")
+    browser.get("/ballots/hk-2026-1/enter")
+    browser.post("/ballots/hk-2026-1/enter", IDENTITY)
+    with web_ctx.database.reading() as db:
+        rows = [row.data_sealed for row in db.query(WebSession)]
+    assert rows
+    assert not any(b"K12345678" in row or b"1234" in row for row in rows)

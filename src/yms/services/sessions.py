@@ -7,6 +7,7 @@ the CSRF token, who is signed in, and the answers of journeys in progress.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,6 +18,15 @@ from yms.services.context import ServiceContext
 from yms.store.web import WebSession
 
 SESSION_LIFETIME = timedelta(hours=12)
+
+
+def _seal(ctx: ServiceContext, data: dict[str, object]) -> bytes:
+    return ctx.sealer.seal(json.dumps(data).encode("utf-8"))
+
+
+def _open(ctx: ServiceContext, sealed: bytes) -> dict[str, object]:
+    opened: dict[str, object] = json.loads(ctx.sealer.open(sealed))
+    return opened
 
 
 def _hash(token: str) -> bytes:
@@ -43,7 +53,7 @@ def start(ctx: ServiceContext, *, account_id: str | None = None) -> Session:
                 token_hash=_hash(token),
                 csrf_token=csrf,
                 account_id=account_id,
-                data={},
+                data_sealed=_seal(ctx, {}),
                 created_at=now,
                 expires_at=now + SESSION_LIFETIME,
             )
@@ -57,7 +67,7 @@ def load(ctx: ServiceContext, token: str) -> Session | None:
         stored = db.get(WebSession, _hash(token))
         if stored is None or stored.expires_at <= ctx.clock.now():
             return None
-        return Session(token, stored.csrf_token, stored.account_id, dict(stored.data))
+        return Session(token, stored.csrf_token, stored.account_id, _open(ctx, stored.data_sealed))
 
 
 def save(ctx: ServiceContext, session: Session) -> None:
@@ -66,7 +76,7 @@ def save(ctx: ServiceContext, session: Session) -> None:
         stored = db.get(WebSession, _hash(session.token))
         if stored is None:
             return
-        stored.data = dict(session.data)
+        stored.data_sealed = _seal(ctx, session.data)
         stored.expires_at = ctx.clock.now() + SESSION_LIFETIME
 
 

@@ -103,7 +103,7 @@ def _yes_no_reader(
 
 def _read_invitation(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
     invited = forms.yes_no(form, "invited", _("Select yes if you have an invitation to apply"))
-    answers["applicant"]["invitation_ref"] = "declared-by-applicant" if invited else None
+    answers["applicant"]["invitation_ref"] = _("from the ballot") if invited else None
 
 
 def _read_qualification(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:

@@ -76,6 +76,7 @@ async def details(request: Request, window_id: str) -> Response:
     if window is None or window.state is not WindowState.OPEN:
         return _closed(request, window)
     answers = _answers(request, window_id)
+    answers.pop("entered", None)
     answers.update(
         {
             "passport_number": forms.text(form, "passport-number"),
@@ -137,6 +138,8 @@ async def confirm(request: Request, window_id: str) -> Response:
     limited(request, "ballot-entry")
     visit = visit_of(request)
     answers = _answers(request, window_id)
+    if answers.get("entered"):  # a second press of the button: the same entry
+        return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
     if not answers.get("date_of_birth"):
         return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
     entry = EntryRequest(
