@@ -21,7 +21,7 @@ from tests.databases import (
     postgres_admin_url,
     sqlite_copy,
 )
-from yms.clock import FixedClock
+from yms.clock import Clock, FixedClock
 from yms.domain.scheme import Scheme
 from yms.schemes import shipped
 from yms.services.context import ServiceContext
@@ -101,6 +101,11 @@ def clock() -> FixedClock:
 @pytest.fixture
 def ctx(database: Database, clock: FixedClock, tmp_path: Path) -> ServiceContext:
     """Services on the test database, a clock the test moves, and seeded randomness."""
+    return context_for_tests(database, clock, tmp_path / "evidence")
+
+
+def context_for_tests(database: Database, clock: Clock, files: Path) -> ServiceContext:
+    """A service context for tests: fixed keys, fast Argon2, seeded refs, files in `files`."""
     randomness = random.Random(20261125)  # noqa: S311 - references need only be distinct here
     return ServiceContext(
         database=database,
@@ -109,5 +114,5 @@ def ctx(database: Database, clock: FixedClock, tmp_path: Path) -> ServiceContext
         sealer=Sealer(Fernet.generate_key().decode("ascii")),
         random_bytes=randomness.randbytes,
         passwords=FAST_ARGON2,
-        evidence=LocalDiskStore(tmp_path / "evidence"),
+        evidence=LocalDiskStore(files),
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 from enum import StrEnum
-from functools import cache
 from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
@@ -65,9 +64,3 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the database is the embedded SQLite file."""
         return self.database_url.startswith("sqlite")
-
-
-@cache
-def settings() -> Settings:
-    """The settings of this process, read from the environment on first use."""
-    return Settings()

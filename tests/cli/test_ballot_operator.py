@@ -146,3 +146,9 @@ def test_enter_names_what_is_wrong(operator: Yms) -> None:
 def test_db_check_finds_the_models_match(operator: Yms) -> None:
     ran = operator("db", "check")
     assert ran.code == 0, ran.stderr
+
+
+def test_expired_sessions_are_purged(operator: Yms) -> None:
+    ran = operator("db", "purge-sessions")
+    assert ran.code == 0, ran.stderr
+    assert ran.stdout.strip() == "purged 0 expired sessions"

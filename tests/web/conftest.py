@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import socket
 import threading
@@ -14,32 +13,21 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 import uvicorn
-from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
-from tests.conftest import FAST_ARGON2
+from tests.conftest import context_for_tests
 from tests.databases import sqlite_copy
 from yms.clock import FixedClock, SystemClock
 from yms.services.context import ServiceContext
-from yms.services.evidence import LocalDiskStore
 from yms.services.notifications import OutboxSender
 from yms.store.database import Database
-from yms.store.sealing import Sealer
 from yms.web.app import create_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def make_context(url: str, clock: FixedClock | SystemClock, files: Path) -> ServiceContext:
-    return ServiceContext(
-        database=Database.connect(url),
-        clock=clock,
-        identity_key=b"test-identity-key-test-identity-key",
-        sealer=Sealer(Fernet.generate_key().decode("ascii")),
-        random_bytes=random.Random(7).randbytes,  # noqa: S311 - distinct refs are all tests need
-        passwords=FAST_ARGON2,
-        evidence=LocalDiskStore(files),
-    )
+    return context_for_tests(Database.connect(url), clock, files)
 
 
 @pytest.fixture

@@ -111,7 +111,6 @@ def test_who_can_open_what(browser: Browser, web_ctx: ServiceContext, who: str, 
     needed = GET_ROUTES[path]
     if needed in ("anyone", who):
         assert response.status_code in {200, 303, 400, 404}, response.status_code
-        assert response.status_code != 500
     elif who == "anyone":
         assert response.status_code == 303
         assert response.headers["location"].startswith("/sign-in?next=")

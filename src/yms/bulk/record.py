@@ -76,17 +76,8 @@ def write_record(
     out: BinaryIO, header: RecordHeader, entry_refs: RefArray, order: npt.NDArray[np.int64]
 ) -> None:
     """Write a record in the canonical layout; `order` holds positions into `entry_refs`."""
-    scalars = {
-        "window": header.window,
-        "places": header.places,
-        "seed_commitment": header.seed_commitment,
-        "operator_seed": header.operator_seed.hex(),
-        "beacon": header.beacon.hex(),
-        "entries_digest": header.entries_digest,
-        "draw_seed": header.draw_seed,
-    }
     out.write(b"{\n")
-    for name, value in scalars.items():
+    for name, value in header.as_json().items():
         out.write(f'  "{name}": {json.dumps(value)},\n'.encode())
     out.write(b'  "entry_refs": [\n')
     _write_list(out, entry_refs, None)

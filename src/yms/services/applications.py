@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -209,7 +209,18 @@ def save_answers(
         application.answers_sealed = _seal(ctx, answers)
 
 
-def arrangement_of(ctx: ServiceContext, application: ApplicationView) -> Arrangement:
+class UnderArrangement(Protocol):
+    """Anything recording the arrangement it is under: a stored application, or its view."""
+
+    @property
+    def scheme_id(self) -> str: ...  # noqa: D102
+    @property
+    def scheme_version(self) -> str: ...  # noqa: D102
+    @property
+    def arrangement_id(self) -> str: ...  # noqa: D102
+
+
+def arrangement_of(ctx: ServiceContext, application: UnderArrangement) -> Arrangement:
     """The arrangement the application is under."""
     scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
     arrangement = scheme.arrangement(application.arrangement_id)
@@ -249,7 +260,7 @@ def add_evidence(
         application = _owned(session, account_id, case_ref, lock=True)
         if application.state != "draft":
             raise RefusedError("This application has been submitted and cannot be changed")
-        if kind not in evidence_needed(_arrangement(ctx, application)):
+        if kind not in evidence_needed(arrangement_of(ctx, application)):
             raise InvalidInputError(
                 [FieldProblem(field, "This application does not need that file")]
             )
@@ -271,13 +282,6 @@ def add_evidence(
         )
         session.add(stored)
         return EvidenceView(kind, stored.filename, media_type, len(data), now)
-
-
-def _arrangement(ctx: ServiceContext, application: Application) -> Arrangement:
-    scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
-    arrangement = scheme.arrangement(application.arrangement_id)
-    assert arrangement is not None  # noqa: S101 - recorded from the scheme at the start
-    return arrangement
 
 
 def fee_pence(ctx: ServiceContext, arrangement: Arrangement, years: int) -> int:

@@ -71,18 +71,22 @@ def _open_window(ctx: ServiceContext, session: Session, request: EntryRequest) -
     return window
 
 
-def _check_nationality(ctx: ServiceContext, window: BallotWindow, nationality: str) -> None:
+def _allocation_nationalities(ctx: ServiceContext, window: BallotWindow) -> dict[str, str]:
+    """The nationalities the window's allocation is for: code to the scheme's name for it."""
     scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
     allocation = next(a for a in scheme.allocations if a.id == window.allocation_id)
-    nationalities = {
-        arrangement.nationality
+    return {
+        arrangement.nationality: scheme.party_name(arrangement.nationality)
         for arrangement_id in allocation.arrangements
         if (arrangement := scheme.arrangement(arrangement_id)) is not None
     }
-    if nationality not in nationalities:
-        raise InvalidInputError(
-            [FieldProblem("nationality", f"this ballot is for {allocation.title} only")]
-        )
+
+
+def _check_nationality(ctx: ServiceContext, window: BallotWindow, nationality: str) -> None:
+    if nationality not in _allocation_nationalities(ctx, window):
+        scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
+        title = next(a.title for a in scheme.allocations if a.id == window.allocation_id)
+        raise InvalidInputError([FieldProblem("nationality", f"this ballot is for {title} only")])
 
 
 def _receipt(entry: BallotEntry, window: BallotWindow, *, created: bool) -> EntryReceipt:
@@ -190,11 +194,5 @@ def nationalities_of(ctx: ServiceContext, window_id: str) -> list[tuple[str, str
         window = session.get(BallotWindow, window_id)
         if window is None:
             raise NotFoundError(f"no ballot window {window_id!r}")
-        scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
-        allocation = next(a for a in scheme.allocations if a.id == window.allocation_id)
-    codes = {
-        arrangement.nationality
-        for arrangement_id in allocation.arrangements
-        if (arrangement := scheme.arrangement(arrangement_id)) is not None
-    }
-    return sorted(((code, scheme.party_name(code)) for code in codes), key=lambda pair: pair[1])
+        names = _allocation_nationalities(ctx, window)
+    return sorted(names.items(), key=lambda pair: pair[1])

@@ -68,10 +68,6 @@ def _read_passport(form: FormData, _scheme: Scheme | None, answers: Answers) -> 
         raise FieldErrorsError(errors)
 
 
-def _personal(key: str) -> Any:
-    return lambda _s, answers: answers.get("personal", {}).get(key)
-
-
 NAME = Step(
     "name",
     "apply/name.html",

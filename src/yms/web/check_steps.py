@@ -91,12 +91,10 @@ def _read_birth(form: FormData, _scheme: Scheme | None, answers: Answers) -> Non
     answers["applicant"]["date_of_birth"] = born.isoformat()
 
 
-def _yes_no_reader(
-    field: str, key: str, message: str, *, invert: bool = False
-) -> Callable[..., None]:
+def _yes_no_reader(field: str, key: str, message: str) -> Callable[..., None]:
     def read(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
         value = forms.yes_no(form, field, message)
-        answers["applicant"][key] = (not value) if invert else value
+        answers["applicant"][key] = value
 
     return read
 
@@ -175,14 +173,12 @@ class FieldErrorsError(ValueError):
         self.errors = errors
 
 
-def _yes_no_summary(
-    key: str, *, invert: bool = False
-) -> Callable[[Scheme | None, Answers], str | None]:
+def _yes_no_summary(key: str) -> Callable[[Scheme | None, Answers], str | None]:
     def summary(_scheme: Scheme | None, answers: Answers) -> str | None:
         value = answers.get("applicant", {}).get(key)
         if value is None:
             return None
-        return _("Yes") if bool(value) != invert else _("No")
+        return _("Yes") if value else _("No")
 
     return summary
 

@@ -7,7 +7,7 @@ answers, signing in), so reading a page sets no cookie.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
 from fastapi import Request
@@ -31,8 +31,6 @@ class Visit:
     session: Session | None = None
     new: bool = False
     changed: bool = False
-    ended: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
     def ensure(self) -> Session:
         """This request's session, started now if there is none."""

@@ -70,6 +70,18 @@ class RecordHeader:
     entries_digest: str
     draw_seed: str
 
+    def as_json(self) -> dict[str, object]:
+        """The scalar fields in their published JSON shape and order."""
+        return {
+            "window": self.window,
+            "places": self.places,
+            "seed_commitment": self.seed_commitment,
+            "operator_seed": self.operator_seed.hex(),
+            "beacon": self.beacon.hex(),
+            "entries_digest": self.entries_digest,
+            "draw_seed": self.draw_seed,
+        }
+
     @classmethod
     def parse(cls, fields: Mapping[str, object]) -> RecordHeader:
         """Read the scalar fields; raises `RecordError` for the first that is malformed."""
@@ -129,15 +141,8 @@ class DrawRecord:
 
     def as_json(self) -> dict[str, object]:
         """The record in its published JSON shape."""
-        header = self.header
         return {
-            "window": header.window,
-            "places": header.places,
-            "seed_commitment": header.seed_commitment,
-            "operator_seed": header.operator_seed.hex(),
-            "beacon": header.beacon.hex(),
-            "entries_digest": header.entries_digest,
-            "draw_seed": header.draw_seed,
+            **self.header.as_json(),
             "entry_refs": list(self.entry_refs),
             "order": list(self.order),
         }

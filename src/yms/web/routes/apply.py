@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from yms.clock import today
+from yms.domain.documents import DocumentKind
 from yms.services import applications
 from yms.services.applications import ApplicationView
 from yms.services.errors import InvalidInputError, NotFoundError, RefusedError
@@ -36,16 +37,18 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _load(request: Request, case_ref: str) -> tuple[str, ApplicationView] | None:
+def _load(request: Request, case_ref: str) -> tuple[str, ApplicationView]:
+    """The signed-in applicant's id and application; anyone else's is the 404 page."""
     account_id = require_role(request, "applicant")
     try:
         return account_id, applications.view(visit_of(request).ctx, account_id, case_ref)
     except NotFoundError:
-        return None
+        raise HTTPException(status_code=404) from None
 
 
-def _not_found(request: Request) -> Response:
-    return render(request, "errors/404.html", status=404, form=False)
+def _evidence_name(kind: str) -> str:
+    """How a page names a kind of evidence."""
+    return EVIDENCE_NAMES.get(kind) or DocumentKind(kind).description
 
 
 def _answers(request: Request, application: ApplicationView) -> dict[str, Any]:
@@ -70,7 +73,7 @@ def start(request: Request, invitation_ref: str) -> Response:
             visit_of(request).ctx, account_id, invitation_ref
         )
     except NotFoundError:
-        return _not_found(request)
+        raise HTTPException(status_code=404) from None
     except RefusedError as error:
         return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
     return _see_other(f"/applications/{case_ref}/continue")
@@ -79,10 +82,7 @@ def start(request: Request, invitation_ref: str) -> Response:
 @router.get("/applications/{case_ref}/continue")
 def carry_on(request: Request, case_ref: str) -> Response:
     """The first thing still to do."""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)
     base = _base(application)
     if application.state != "draft":
         return _see_other(base)
@@ -129,9 +129,7 @@ def _question(
 def _evidence_page(
     request: Request, application: ApplicationView, kind: str, errors: dict[str, str] | None = None
 ) -> Response:
-    from yms.domain.documents import DocumentKind  # noqa: PLC0415
-
-    name = EVIDENCE_NAMES.get(kind) or DocumentKind(kind).description
+    name = _evidence_name(kind)
     current = next((f for f in application.evidence if f.kind == kind), None)
     return render(
         request,
@@ -149,15 +147,12 @@ def _evidence_page(
 @router.get("/applications/{case_ref}/evidence/{kind}")
 def evidence_page(request: Request, case_ref: str, kind: str) -> Response:
     """Upload one document."""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)
     needed = applications.evidence_needed(
         applications.arrangement_of(visit_of(request).ctx, application)
     )
     if kind not in needed:
-        return _not_found(request)
+        raise HTTPException(status_code=404)
     if application.state != "draft":
         return _see_other(_base(application))
     return _evidence_page(request, application, kind)
@@ -174,10 +169,7 @@ async def upload(request: Request, case_ref: str, kind: str) -> Response:
 
 
 async def _upload(request: Request, form: FormData, case_ref: str, kind: str) -> Response:
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    account_id, application = loaded
+    account_id, application = _load(request, case_ref)
     field = f"evidence-{kind}"
     upload = form.get(field)
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -205,10 +197,7 @@ async def _upload(request: Request, form: FormData, case_ref: str, kind: str) ->
 @router.get("/applications/{case_ref}/check-answers")
 def check_answers(request: Request, case_ref: str) -> Response:
     """Check your answers before you declare and pay."""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)
     if application.state != "draft":
         return _see_other(_base(application))
     ctx = visit_of(request).ctx
@@ -221,11 +210,9 @@ def check_answers(request: Request, case_ref: str) -> Response:
         (step.question, step.summary(scheme, answers), f"{base}/{step.slug}", step.question)
         for step in asked(scheme, answers)
     ]
-    from yms.domain.documents import DocumentKind  # noqa: PLC0415
-
     for kind in applications.evidence_needed(applications.arrangement_of(ctx, application)):
         uploaded = next((f for f in application.evidence if f.kind == kind), None)
-        name = EVIDENCE_NAMES.get(kind) or DocumentKind(kind).description
+        name = _evidence_name(kind)
         rows.append(
             (
                 name.capitalize(),
@@ -240,10 +227,7 @@ def check_answers(request: Request, case_ref: str) -> Response:
 @router.get("/applications/{case_ref}/declaration")
 def declaration_page(request: Request, case_ref: str) -> Response:
     """The declaration, and the fee to pay."""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)
     if application.state != "draft":
         return _see_other(_base(application))
     return _declaration(request, application)
@@ -269,10 +253,7 @@ def _declaration(
 async def declare_and_pay(request: Request, case_ref: str) -> Response:
     """Record the declaration and send the applicant to pay (once, however often clicked)."""
     form = await csrf_form(request)
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    account_id, application = loaded
+    account_id, application = _load(request, case_ref)
     if application.state != "draft":
         return _see_other(_base(application))
     if form.get("declaration") != "agreed":
@@ -295,10 +276,7 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
 @router.get("/applications/{case_ref}/payment-return")
 def payment_return(request: Request, case_ref: str) -> Response:
     """Back from paying: the confirmation, or what to do if the payment did not go through."""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    account_id, application = loaded
+    account_id, application = _load(request, case_ref)
     outcome = applications.complete_payment(visit_of(request).ctx, account_id, case_ref)
     if outcome == "submitted":
         return _see_other(f"{_base(application)}/confirmation")
@@ -312,10 +290,7 @@ def payment_return(request: Request, case_ref: str) -> Response:
 @router.get("/applications/{case_ref}/confirmation")
 def confirmation(request: Request, case_ref: str) -> Response:
     """Application submitted: the case reference and what happens next."""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)
     if application.state == "draft":
         return _see_other(f"{_base(application)}/continue")
     return render(request, "apply/confirmation.html", form=False, application=application)
@@ -324,20 +299,14 @@ def confirmation(request: Request, case_ref: str) -> Response:
 @router.get("/applications/{case_ref}")
 def case(request: Request, case_ref: str) -> Response:
     """Journey 5: the case's status, timeline and messages."""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)
     return render(request, "applications/case.html", application=application)
 
 
 @router.get("/applications/{case_ref}/withdraw")
 def withdraw_page(request: Request, case_ref: str) -> Response:
     """Are you sure you want to withdraw?"""
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)
     if application.state == "withdrawn":
         return _see_other(_base(application))
     return render(request, "applications/withdraw.html", application=application)
@@ -347,10 +316,7 @@ def withdraw_page(request: Request, case_ref: str) -> Response:
 async def withdraw(request: Request, case_ref: str) -> Response:
     """Withdraw the application, if the applicant says yes."""
     form = await csrf_form(request)
-    loaded = _load(request, case_ref)
-    if loaded is None:
-        return _not_found(request)
-    account_id, application = loaded
+    account_id, application = _load(request, case_ref)
     choice = form.get("withdraw")
     if choice not in {"yes", "no"}:
         errors = {"withdraw": _("Select yes if you want to withdraw your application")}
@@ -370,10 +336,9 @@ async def withdraw(request: Request, case_ref: str) -> Response:
 @router.get("/applications/{case_ref}/{slug}")
 def question(request: Request, case_ref: str, slug: str) -> Response:
     """One question of the application."""
-    loaded = _load(request, case_ref)
-    if loaded is None or slug not in APPLY_STEP_BY_SLUG:
-        return _not_found(request)
-    _account, application = loaded
+    _account, application = _load(request, case_ref)  # the role first: nothing leaks to others
+    if slug not in APPLY_STEP_BY_SLUG:
+        raise HTTPException(status_code=404)
     if application.state != "draft":
         return _see_other(_base(application))
     answers = _answers(request, application)
@@ -387,10 +352,9 @@ def question(request: Request, case_ref: str, slug: str) -> Response:
 async def answer(request: Request, case_ref: str, slug: str) -> Response:
     """Save an answer to the draft and go on."""
     form = await csrf_form(request)
-    loaded = _load(request, case_ref)
-    if loaded is None or slug not in APPLY_STEP_BY_SLUG:
-        return _not_found(request)
-    account_id, application = loaded
+    account_id, application = _load(request, case_ref)  # the role first: nothing leaks to others
+    if slug not in APPLY_STEP_BY_SLUG:
+        raise HTTPException(status_code=404)
     if application.state != "draft":
         return _see_other(_base(application))
     ctx = visit_of(request).ctx
