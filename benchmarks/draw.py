@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from yms.bulk import draw as bulk_draw
-from yms.bulk import record as bulk_record
-from yms.bulk import refs as refcol
-from yms.bulk.sha256 import engine
+from yms.ballot.fast import draw as bulk_draw
+from yms.ballot.fast import record as bulk_record
+from yms.ballot.fast import refs as refcol
+from yms.ballot.fast.sha256 import engine
 
 OPERATOR_SEED = "5eed" * 16
 BEACON = "beac04" * 8

@@ -20,15 +20,15 @@ from decimal import Decimal
 
 import numpy as np
 
-from yms.domain.applicant import Applicant, Funds, HeldDocument
-from yms.domain.documents import DocumentKind
-from yms.domain.eligibility import ApplicantColumns
-from yms.domain.eligibility.columns import Categorical
-from yms.domain.eligibility.engine import Engine
-from yms.domain.money import Money
-from yms.domain.scheme import Scheme
-from yms.schemes import shipped
-from yms.services.eligibility import parse_applicant
+from yms.eligibility.domain import ApplicantColumns
+from yms.eligibility.domain.applicant import Applicant, Funds, HeldDocument
+from yms.eligibility.domain.columns import Categorical
+from yms.eligibility.domain.engine import Engine
+from yms.eligibility.services import parse_applicant
+from yms.kernel.money import Money
+from yms.schemes.catalogue import shipped
+from yms.schemes.domain.documents import DocumentKind
+from yms.schemes.domain.scheme import Scheme
 
 APPLIED = date(2026, 11, 25)
 

@@ -24,11 +24,11 @@ from pathlib import Path
 import httpx2 as httpx
 import uvicorn
 
-from yms.clock import SystemClock
-from yms.services.context import ServiceContext
-from yms.services.demo_data import DEMO_APPLICANT, seed_demo
-from yms.settings import Settings
-from yms.store import migrate
+from yms.demo.seed import DEMO_APPLICANT, seed_demo
+from yms.migrations import apply as migrate
+from yms.platform.clock import SystemClock
+from yms.platform.context import ServiceContext
+from yms.platform.settings import Settings
 from yms.web.app import create_app
 
 PAGES = [

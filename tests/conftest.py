@@ -21,13 +21,17 @@ from tests.databases import (
     postgres_admin_url,
     sqlite_copy,
 )
-from yms.clock import Clock, FixedClock
-from yms.domain.scheme import Scheme
-from yms.schemes import shipped
-from yms.services.context import ServiceContext
-from yms.services.evidence import LocalDiskStore
-from yms.store.database import Database
-from yms.store.sealing import Sealer
+from yms.platform.clock import Clock, FixedClock
+from yms.platform.context import ServiceContext
+from yms.platform.db import Database
+from yms.platform.files import LocalDiskStore
+from yms.platform.sealing import Sealer
+from yms.schemes.catalogue import shipped
+from yms.schemes.domain.scheme import Scheme
+
+# Fixtures every feature's tests use: the portal in a test client or a live server, and the
+# `yms` command in process or as a process.
+pytest_plugins = ["tests.fixtures.web", "tests.fixtures.commands"]
 
 # Hypothesis runs the same examples on every run (a flaky test is a bug), and keeps
 # no example database between runs.

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from yms.store import migrate
-from yms.store.database import Database
-from yms.store.models import Base
+from yms.migrations import apply as migrate
+from yms.migrations.metadata import Base
+from yms.platform.db import Database
 
 BACKENDS = ("sqlite", "postgresql")
 

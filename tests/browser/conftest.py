@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from tests.web.conftest import LiveServer, live_server, web_ctx
+from tests.fixtures.web import LiveServer, live_server, web_ctx
 
 __all__ = ["live_server", "web_ctx"]  # the web tests' fixtures, shared
 

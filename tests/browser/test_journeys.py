@@ -11,13 +11,14 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from tests.ballot.builders import BEACON, hong_kong_window
 from tests.browser.conftest import Visit
-from tests.builders import BEACON, hong_kong_window
-from yms.clock import FixedClock
-from yms.services import accounts, ballot_windows
-from yms.services.context import ServiceContext
-from yms.services.invitations import invite_round
-from yms.services.notifications import OutboxSender
+from yms.accounts import services as accounts
+from yms.ballot.services import windows as ballot_windows
+from yms.ballot.services.invitations import invite_round
+from yms.platform.clock import FixedClock
+from yms.platform.context import ServiceContext
+from yms.platform.mail.outbox import OutboxSender
 
 PASSWORD = "a good long password"
 PDF = b"%PDF-1.7\n" + b"0" * 4000

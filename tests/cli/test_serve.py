@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 
-from tests.web.conftest import free_port
+from tests.fixtures.web import free_port
 
 
 def test_serve_demo_answers_on_its_port(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import Browser, sign_up_and_in
-from yms.services.context import ServiceContext
+from tests.fixtures.web import Browser, sign_up_and_in
+from yms.platform.context import ServiceContext
 from yms.web.app import create_app
 
 # path -> who may open it: "anyone", "applicant" or "operator"

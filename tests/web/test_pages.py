@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import drawn_window, hong_kong_window
-from tests.web.conftest import Browser
-from yms.clock import FixedClock
-from yms.services.context import ServiceContext
+from tests.ballot.builders import drawn_window, hong_kong_window
+from tests.fixtures.web import Browser
+from yms.platform.clock import FixedClock
+from yms.platform.context import ServiceContext
 
 PAGES = ["/", "/check", "/check/scheme", "/ballots", "/accessibility", "/privacy"]
 

@@ -8,7 +8,12 @@ from typing import Annotated
 import typer
 
 from yms import __version__
-from yms.cli import ballot, database, demo, eligibility, schemes, serve
+from yms.ballot import cli as ballot
+from yms.cli import serve
+from yms.demo import cli as demo
+from yms.eligibility import cli as eligibility
+from yms.migrations import cli as database
+from yms.schemes import cli as schemes
 
 app = typer.Typer(
     name="yms",
@@ -40,7 +45,7 @@ def _root(
     ] = False,
 ) -> None:
     """Run reciprocal youth mobility schemes: schemes, eligibility and ballots."""
-    from yms.logs import configure_logging  # noqa: PLC0415 - keep `yms --help` fast
+    from yms.platform.logs import configure_logging  # noqa: PLC0415 - keep `yms --help` fast
 
     configure_logging(as_json=not sys.stderr.isatty())
 

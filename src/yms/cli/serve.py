@@ -24,9 +24,9 @@ def serve(
     """Run the web service with uvicorn."""
     import uvicorn  # noqa: PLC0415 - commands import what they use
 
-    from yms.cli.runtime import service_context  # noqa: PLC0415
-    from yms.services.demo_data import DEMO_APPLICANT, DEMO_OPERATOR, seed_demo  # noqa: PLC0415
-    from yms.store import migrate  # noqa: PLC0415
+    from yms.demo.seed import DEMO_APPLICANT, DEMO_OPERATOR, seed_demo  # noqa: PLC0415
+    from yms.migrations import apply as migrate  # noqa: PLC0415
+    from yms.platform.cli import service_context  # noqa: PLC0415
     from yms.web.app import create_app  # noqa: PLC0415
 
     ctx = service_context(migrated=not demo)

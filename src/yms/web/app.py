@@ -1,90 +1,48 @@
-"""The FastAPI application: portal pages, JSON API, static assets, and the safety around them."""
+"""The web service, assembled: every feature's pages and API, the platform's safety around them."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-import structlog
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from yms import __version__
-from yms.services.context import ServiceContext
-from yms.web.auth import SignInRequiredError, TooManyAttemptsError
-from yms.web.headers import SecurityHeadersMiddleware
-from yms.web.problems import problem
-from yms.web.ratelimit import default_limits
-from yms.web.rendering import render
-from yms.web.routes import (
-    accounts,
-    api,
-    apply,
-    ballot,
-    check,
-    fake_pay,
-    invitations,
-    operator,
-    pages,
-)
-from yms.web.security import CsrfError
-from yms.web.visits import SessionMiddleware
+from yms.accounts import services as account_services
+from yms.accounts import web as accounts_web
+from yms.applications.web import apply as apply_web
+from yms.applications.web import overview as overview_web
+from yms.ballot import api as ballot_api
+from yms.ballot import web as ballot_web
+from yms.eligibility import api as eligibility_api
+from yms.eligibility import web as eligibility_web
+from yms.platform.context import ServiceContext
+from yms.platform.mail import outbox_page
+from yms.platform.payments import fake_page
+from yms.platform.web.errors import install_error_pages
+from yms.platform.web.headers import SecurityHeadersMiddleware
+from yms.platform.web.ratelimit import default_limits
+from yms.platform.web.session_middleware import SessionMiddleware
+from yms.schemes import api as schemes_api
+from yms.web import pages
 
 HERE = Path(__file__).parent
-log = structlog.get_logger(__name__)
-
-
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def _install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per kind of error
-    @app.exception_handler(SignInRequiredError)
-    async def sign_in_first(request: Request, error: SignInRequiredError) -> Response:
-        if _is_api(request):
-            return problem(401, "Sign in", "This needs a signed-in account.", kind="unauthorised")
-        return RedirectResponse(f"/sign-in?next={error.detail}", status_code=303)
-
-    @app.exception_handler(TooManyAttemptsError)
-    async def too_many(request: Request, _error: TooManyAttemptsError) -> Response:
-        response: Response = (
-            problem(429, "Too many attempts", "Wait a minute.", kind="rate-limited")
-            if _is_api(request)
-            else render(request, "errors/429.html", status=429, form=False)
-        )
-        response.headers["Retry-After"] = "60"
-        return response
-
-    @app.exception_handler(CsrfError)
-    async def csrf_failed(request: Request, _error: CsrfError) -> Response:
-        return render(request, "errors/csrf.html", status=400, form=False)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException) -> Response:
-        if _is_api(request):
-            return problem(error.status_code, str(error.detail), str(error.detail), kind="http")
-        pages = {403: "errors/403.html", 404: "errors/404.html"}
-        template = pages.get(error.status_code, "errors/generic.html")
-        return render(request, template, status=error.status_code, form=False)
-
-    @app.exception_handler(404)
-    async def not_found(request: Request, _error: Exception) -> Response:
-        if _is_api(request):
-            return problem(404, "Not found", "There is nothing at this address.", kind="not-found")
-        return render(request, "errors/404.html", status=404, form=False)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, error: RequestValidationError) -> Response:
-        return problem(422, "Invalid request", str(error.errors()[0]["msg"]), kind="invalid-input")
-
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, error: Exception) -> Response:
-        log.exception("request.failed", path=request.url.path, error=type(error).__name__)
-        if _is_api(request):
-            return problem(500, "Internal error", "Something went wrong.", kind="internal")
-        return render(request, "errors/500.html", status=500, form=False)
+# In the order they are matched: a feature's fixed paths before another's catch-alls.
+ROUTERS = (
+    pages.router,
+    eligibility_web.router,
+    accounts_web.router,
+    outbox_page.router,
+    ballot_web.router,
+    overview_web.router,
+    apply_web.router,
+    fake_page.router,
+    schemes_api.router,
+    eligibility_api.router,
+    ballot_api.router,
+)
 
 
 def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
@@ -99,19 +57,13 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     )
     app.state.ctx = ctx
     app.state.rate_limits = default_limits()
+    app.state.role_of = partial(account_services.role_of, ctx)
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.mount("/static/yms", StaticFiles(directory=HERE / "public"), name="public")
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
-    app.include_router(pages.router)
-    app.include_router(check.router)
-    app.include_router(accounts.router)
-    app.include_router(operator.router)
-    app.include_router(ballot.router)
-    app.include_router(invitations.router)
-    app.include_router(apply.router)
-    app.include_router(fake_pay.router)
-    app.include_router(api.router)
-    _install_error_pages(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_error_pages(app)
     return app

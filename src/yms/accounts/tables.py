@@ -1,0 +1,44 @@
+"""Tables of accounts: people who sign in, and the one-time tokens sent to them.
+
+E-mail addresses are personal data: the table keeps a keyed hash (to find an
+account) and the address sealed with the data key, never the address in clear.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yms.platform.orm import Base, UTCDateTime
+
+
+class Account(Base):
+    """Someone who can sign in: an applicant, or an operator of the service."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint("role IN ('applicant', 'operator')", name="role_known"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    email_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="applicant")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountToken(Base):
+    """A one-time link sent by e-mail: confirm the address, or reset the password."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('confirm_email', 'reset_password')", name="purpose_known"),
+    )
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,160 @@
+"""Journey 2, accounts: sign up, confirm the e-mail address, sign in and out, reset a password.
+
+Every answer is the same whether or not an address has an account.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from yms.accounts import services as accounts
+from yms.kernel.errors import InvalidInputError, RefusedError
+from yms.platform.web.access import limited, require_role
+from yms.platform.web.csrf import csrf_form
+from yms.platform.web.forms import text
+from yms.platform.web.rendering import render
+from yms.platform.web.session_middleware import visit_of
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    """Only our own paths (never another site's address) after signing in."""
+    return target if target.startswith("/") and not target.startswith("//") else "/account"
+
+
+@router.get("/sign-up")
+def sign_up_page(request: Request) -> Response:
+    """Create an account."""
+    return render(request, "accounts/sign_up.html", email="")
+
+
+@router.post("/sign-up")
+async def sign_up(request: Request) -> Response:
+    """Create the account (or e-mail the address that it has one) and say to check e-mail."""
+    form = await csrf_form(request)
+    limited(request, "sign-up")
+    email, password = text(form, "email"), str(form.get("password") or "")
+    try:
+        accounts.sign_up(visit_of(request).ctx, email, password)
+    except InvalidInputError as error:
+        errors = {p.path: p.message for p in error.problems}
+        return render(request, "accounts/sign_up.html", status=400, errors=errors, email=email)
+    return render(request, "accounts/check_email.html", form=False, purpose="confirm")
+
+
+@router.get("/confirm-email/{token}")
+def confirm_email(request: Request, token: str) -> Response:
+    """Follow the link from the confirmation e-mail."""
+    visit = visit_of(request)
+    try:
+        signed_in = accounts.confirm_email(visit.ctx, token)
+    except RefusedError as error:
+        return render(
+            request, "accounts/link_problem.html", status=400, form=False, reason=str(error)
+        )
+    visit.rotate(signed_in.account_id)
+    return RedirectResponse("/account?confirmed=1", status_code=303)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str = "/account") -> Response:  # noqa: A002 - the query's name
+    """Sign in."""
+    return render(request, "accounts/sign_in.html", email="", next=_safe_next(next))
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request) -> Response:
+    """Check the address and password; on success, a new session (rotated) for the account."""
+    form = await csrf_form(request)
+    limited(request, "sign-in")
+    visit = visit_of(request)
+    email, target = text(form, "email"), _safe_next(text(form, "next"))
+    try:
+        signed_in = accounts.sign_in(visit.ctx, email, str(form.get("password") or ""))
+    except RefusedError as error:
+        errors = {"email": str(error)}
+        return render(
+            request, "accounts/sign_in.html", status=400, errors=errors, email=email, next=target
+        )
+    visit.rotate(signed_in.account_id)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    """End the session."""
+    await csrf_form(request)
+    visit = visit_of(request)
+    visit.rotate(None)
+    return RedirectResponse("/signed-out", status_code=303)
+
+
+@router.get("/signed-out")
+def signed_out(request: Request) -> Response:
+    """Confirms signing out."""
+    return render(request, "accounts/signed_out.html", form=False)
+
+
+@router.get("/reset-password")
+def reset_request_page(request: Request) -> Response:
+    """Ask for a reset link."""
+    return render(request, "accounts/reset_request.html", email="")
+
+
+@router.post("/reset-password")
+async def reset_request(request: Request) -> Response:
+    """Send a reset link; the page says the same whether the address has an account."""
+    form = await csrf_form(request)
+    limited(request, "reset-password")
+    email = text(form, "email")
+    try:
+        accounts.request_password_reset(visit_of(request).ctx, email)
+    except InvalidInputError as error:
+        errors = {p.path: p.message for p in error.problems}
+        return render(
+            request, "accounts/reset_request.html", status=400, errors=errors, email=email
+        )
+    return render(request, "accounts/check_email.html", form=False, purpose="reset")
+
+
+@router.get("/reset-password/{token}")
+def reset_page(request: Request, token: str) -> Response:
+    """Choose a new password."""
+    return render(request, "accounts/reset_password.html", token=token)
+
+
+@router.post("/reset-password/{token}")
+async def reset(request: Request, token: str) -> Response:
+    """Set the new password and sign in."""
+    form = await csrf_form(request)
+    limited(request, "reset-password")
+    visit = visit_of(request)
+    try:
+        signed_in = accounts.reset_password(visit.ctx, token, str(form.get("password") or ""))
+    except InvalidInputError as error:
+        errors = {p.path: p.message for p in error.problems}
+        return render(
+            request, "accounts/reset_password.html", status=400, errors=errors, token=token
+        )
+    except RefusedError as error:
+        return render(
+            request, "accounts/link_problem.html", status=400, form=False, reason=str(error)
+        )
+    visit.rotate(signed_in.account_id)
+    return RedirectResponse("/account?reset=1", status_code=303)
+
+
+@router.get("/account")
+def account_home(request: Request, confirmed: str = "", reset: str = "") -> Response:
+    """The signed-in applicant's home: ballots entered, invitations, applications."""
+    account_id = require_role(request, "applicant")
+    ctx = visit_of(request).ctx
+    return render(
+        request,
+        "accounts/home.html",
+        email=accounts.email_of(ctx, account_id),
+        confirmed=bool(confirmed),
+        reset=bool(reset),
+    )

@@ -1,0 +1,1 @@
+"""The application as a case: its states, fees and evidence rules; pure, no I/O."""

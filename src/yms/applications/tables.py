@@ -1,0 +1,90 @@
+"""Tables of applications: the case, its timeline, its evidence files, its payments.
+
+What the applicant wrote (name, passport, answers) is sealed with the data key;
+evidence files live outside the database, behind the evidence store, sealed too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yms.platform.orm import Base, UTCDateTime
+
+APPLICATION_STATES = ("draft", "submitted", "withdrawn")
+
+
+class Application(Base):
+    """One application, from its first answer to a decision."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'submitted', 'withdrawn')", name="state_known"),
+        Index("ix_applications_account_state", "account_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(32), unique=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    invitation_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    scheme_id: Mapped[str] = mapped_column(String(64))
+    scheme_version: Mapped[str] = mapped_column(String(32))
+    arrangement_id: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    answers_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    fee_pence: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApplicationEvent(Base):
+    """A line of the case's timeline: what happened, or a message between people."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(16))  # applicant, caseworker or system
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvidenceFile(Base):
+    """An uploaded document: what it is, its checked type, size and digest, where it is kept."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(128), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Payment(Base):
+    """A payment of the fee, as the payment provider tracks it."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('created', 'success', 'failed', 'cancelled')", name="state_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    provider_payment_id: Mapped[str] = mapped_column(String(64), unique=True)
+    amount_pence: Mapped[int]
+    reference: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="created")
+    next_url: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

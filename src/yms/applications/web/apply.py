@@ -1,0 +1,373 @@
+"""Journey 4, applying after an invitation: questions, evidence, check, declare, pay, confirm.
+
+Every answer is saved to the draft as it is given. Paying submits; coming back
+to the payment page (reload, back button) shows the same confirmation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from yms.applications import services as applications
+from yms.applications.domain.evidence import MAX_BYTES, evidence_needed
+from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswered
+from yms.applications.services import ApplicationView
+from yms.eligibility.questions import FieldErrorsError, arrangement_of, nationalities, scheme_of
+from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
+from yms.platform.clock import today
+from yms.platform.web.access import require_role
+from yms.platform.web.csrf import csrf_form
+from yms.platform.web.forms import FieldError, _
+from yms.platform.web.rendering import render
+from yms.platform.web.session_middleware import visit_of
+from yms.schemes.domain.documents import DocumentKind
+
+router = APIRouter(include_in_schema=False)
+EVIDENCE_NAMES = {
+    "passport": "the photo page of your passport",
+    "bank_statement": "your latest bank statement",
+}
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _load(request: Request, case_ref: str) -> tuple[str, ApplicationView]:
+    """The signed-in applicant's id and application; anyone else's is the 404 page."""
+    account_id = require_role(request, "applicant")
+    try:
+        return account_id, applications.view(visit_of(request).ctx, account_id, case_ref)
+    except NotFoundError:
+        raise HTTPException(status_code=404) from None
+
+
+def _evidence_name(kind: str) -> str:
+    """How a page names a kind of evidence."""
+    return EVIDENCE_NAMES.get(kind) or DocumentKind(kind).description
+
+
+def _answers(request: Request, application: ApplicationView) -> dict[str, Any]:
+    answers = dict(application.answers)
+    answers["scheme"] = application.scheme_id
+    answers["today"] = today(visit_of(request).ctx.clock).isoformat()
+    applicant = answers.setdefault("applicant", {})
+    applicant["host"] = application.arrangement_id.rsplit("-", 1)[1]
+    return answers
+
+
+def _base(application: ApplicationView) -> str:
+    return f"/applications/{application.case_ref}"
+
+
+@router.get("/apply/{invitation_ref}")
+def start(request: Request, invitation_ref: str) -> Response:
+    """Start (or carry on with) the application an accepted invitation allows."""
+    account_id = require_role(request, "applicant")
+    try:
+        case_ref = applications.start_for_invitation(
+            visit_of(request).ctx, account_id, invitation_ref
+        )
+    except NotFoundError:
+        raise HTTPException(status_code=404) from None
+    except RefusedError as error:
+        return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
+    return _see_other(f"/applications/{case_ref}/continue")
+
+
+@router.get("/applications/{case_ref}/continue")
+def carry_on(request: Request, case_ref: str) -> Response:
+    """The first thing still to do."""
+    _account, application = _load(request, case_ref)
+    base = _base(application)
+    if application.state != "draft":
+        return _see_other(base)
+    ctx = visit_of(request).ctx
+    answers = _answers(request, application)
+    missing = next_unanswered(scheme_of(ctx.catalogue, answers), answers)
+    if missing:
+        return _see_other(f"{base}/{missing}")
+    uploaded = {file.kind for file in application.evidence}
+    for kind in evidence_needed(applications.arrangement_of(ctx, application)):
+        if kind not in uploaded:
+            return _see_other(f"{base}/evidence/{kind}")
+    return _see_other(f"{base}/check-answers")
+
+
+def _question(
+    request: Request, application: ApplicationView, slug: str, errors: dict[str, str] | None = None
+) -> Response:
+    ctx = visit_of(request).ctx
+    answers = _answers(request, application)
+    scheme = scheme_of(ctx.catalogue, answers)
+    steps = [step.slug for step in asked(scheme, answers)]
+    index = steps.index(slug)
+    base = _base(application)
+    return render(
+        request,
+        APPLY_STEP_BY_SLUG[slug].template,
+        status=400 if errors else 200,
+        step=APPLY_STEP_BY_SLUG[slug],
+        errors=errors or {},
+        answers=answers,
+        applicant=answers.get("applicant", {}),
+        personal=answers.get("personal", {}),
+        typed=answers.get("typed", {}),
+        scheme=scheme,
+        arrangement=arrangement_of(scheme, answers),
+        nationalities=nationalities(scheme) if scheme else [],
+        back=f"{base}/{steps[index - 1]}" if index > 0 else "/applications",
+        action=f"{base}/{slug}",
+        caption=_("Your application"),
+    )
+
+
+def _evidence_page(
+    request: Request, application: ApplicationView, kind: str, errors: dict[str, str] | None = None
+) -> Response:
+    name = _evidence_name(kind)
+    current = next((f for f in application.evidence if f.kind == kind), None)
+    return render(
+        request,
+        "apply/evidence.html",
+        status=400 if errors else 200,
+        errors=errors or {},
+        kind=kind,
+        name=name,
+        current=current,
+        action=f"{_base(application)}/evidence/{kind}",
+        back=f"{_base(application)}/continue",
+    )
+
+
+@router.get("/applications/{case_ref}/evidence/{kind}")
+def evidence_page(request: Request, case_ref: str, kind: str) -> Response:
+    """Upload one document."""
+    _account, application = _load(request, case_ref)
+    needed = evidence_needed(applications.arrangement_of(visit_of(request).ctx, application))
+    if kind not in needed:
+        raise HTTPException(status_code=404)
+    if application.state != "draft":
+        return _see_other(_base(application))
+    return _evidence_page(request, application, kind)
+
+
+@router.post("/applications/{case_ref}/evidence/{kind}")
+async def upload(request: Request, case_ref: str, kind: str) -> Response:
+    """Keep an uploaded file after checking its type (by content) and size."""
+    form = await csrf_form(request)
+    try:
+        return await _upload(request, form, case_ref, kind)
+    finally:
+        await form.close()  # the upload's temporary file
+
+
+async def _upload(request: Request, form: FormData, case_ref: str, kind: str) -> Response:
+    account_id, application = _load(request, case_ref)
+    field = f"evidence-{kind}"
+    upload = form.get(field)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        if any(f.kind == kind for f in application.evidence):
+            return _see_other(f"{_base(application)}/continue")  # keep the file already given
+        return _evidence_page(request, application, kind, {field: _("Select a file")})
+    data = await upload.read(MAX_BYTES + 1)
+    try:
+        applications.add_evidence(
+            visit_of(request).ctx,
+            account_id,
+            case_ref,
+            kind=kind,
+            filename=upload.filename,
+            data=data,
+        )
+    except InvalidInputError as error:
+        problems = {p.path: _(p.message) for p in error.problems}
+        return _evidence_page(request, application, kind, problems)
+    except RefusedError:
+        return _see_other(_base(application))
+    return _see_other(f"{_base(application)}/continue")
+
+
+@router.get("/applications/{case_ref}/check-answers")
+def check_answers(request: Request, case_ref: str) -> Response:
+    """Check your answers before you declare and pay."""
+    _account, application = _load(request, case_ref)
+    if application.state != "draft":
+        return _see_other(_base(application))
+    ctx = visit_of(request).ctx
+    answers = _answers(request, application)
+    scheme = scheme_of(ctx.catalogue, answers)
+    if next_unanswered(scheme, answers):
+        return _see_other(f"{_base(application)}/continue")
+    base = _base(application)
+    rows = [
+        (step.question, step.summary(scheme, answers), f"{base}/{step.slug}", step.question)
+        for step in asked(scheme, answers)
+    ]
+    for kind in evidence_needed(applications.arrangement_of(ctx, application)):
+        uploaded = next((f for f in application.evidence if f.kind == kind), None)
+        name = _evidence_name(kind)
+        rows.append(
+            (
+                name.capitalize(),
+                uploaded.filename if uploaded else _("Not uploaded"),
+                f"{base}/evidence/{kind}",
+                name,
+            )
+        )
+    return render(request, "apply/check_answers.html", rows=rows, base=base)
+
+
+@router.get("/applications/{case_ref}/declaration")
+def declaration_page(request: Request, case_ref: str) -> Response:
+    """The declaration, and the fee to pay."""
+    _account, application = _load(request, case_ref)
+    if application.state != "draft":
+        return _see_other(_base(application))
+    return _declaration(request, application)
+
+
+def _declaration(
+    request: Request, application: ApplicationView, errors: dict[str, str] | None = None
+) -> Response:
+    ctx = visit_of(request).ctx
+    arrangement = applications.arrangement_of(ctx, application)
+    fee = applications.fee_pence(ctx, arrangement, max(1, arrangement.leave.months // 12))
+    return render(
+        request,
+        "apply/declaration.html",
+        status=400 if errors else 200,
+        errors=errors or {},
+        base=_base(application),
+        fee=f"£{fee / 100:,.2f}",
+    )
+
+
+@router.post("/applications/{case_ref}/declaration")
+async def declare_and_pay(request: Request, case_ref: str) -> Response:
+    """Record the declaration and send the applicant to pay (once, however often clicked)."""
+    form = await csrf_form(request)
+    account_id, application = _load(request, case_ref)
+    if application.state != "draft":
+        return _see_other(_base(application))
+    if form.get("declaration") != "agreed":
+        return _declaration(
+            request,
+            application,
+            {"declaration": _("Confirm that the information you have given is true")},
+        )
+    ctx = visit_of(request).ctx
+    answers = dict(application.answers)
+    answers["declaration"] = True
+    applications.save_answers(ctx, account_id, case_ref, answers)
+    return_url = f"{ctx.public_url}{_base(application)}/payment-return"
+    next_url = applications.begin_payment(ctx, account_id, case_ref, return_url)
+    return _see_other(
+        next_url.removeprefix(ctx.public_url) if next_url.startswith(ctx.public_url) else next_url
+    )
+
+
+@router.get("/applications/{case_ref}/payment-return")
+def payment_return(request: Request, case_ref: str) -> Response:
+    """Back from paying: the confirmation, or what to do if the payment did not go through."""
+    account_id, application = _load(request, case_ref)
+    outcome = applications.complete_payment(visit_of(request).ctx, account_id, case_ref)
+    if outcome == "submitted":
+        return _see_other(f"{_base(application)}/confirmation")
+    if outcome == "withdrawn":
+        return _see_other(_base(application))
+    return render(
+        request, "apply/payment_failed.html", form=False, outcome=outcome, base=_base(application)
+    )
+
+
+@router.get("/applications/{case_ref}/confirmation")
+def confirmation(request: Request, case_ref: str) -> Response:
+    """Application submitted: the case reference and what happens next."""
+    _account, application = _load(request, case_ref)
+    if application.state == "draft":
+        return _see_other(f"{_base(application)}/continue")
+    return render(request, "apply/confirmation.html", form=False, application=application)
+
+
+@router.get("/applications/{case_ref}")
+def case(request: Request, case_ref: str) -> Response:
+    """Journey 5: the case's status, timeline and messages."""
+    _account, application = _load(request, case_ref)
+    return render(request, "applications/case.html", application=application)
+
+
+@router.get("/applications/{case_ref}/withdraw")
+def withdraw_page(request: Request, case_ref: str) -> Response:
+    """Are you sure you want to withdraw?"""
+    _account, application = _load(request, case_ref)
+    if application.state == "withdrawn":
+        return _see_other(_base(application))
+    return render(request, "applications/withdraw.html", application=application)
+
+
+@router.post("/applications/{case_ref}/withdraw")
+async def withdraw(request: Request, case_ref: str) -> Response:
+    """Withdraw the application, if the applicant says yes."""
+    form = await csrf_form(request)
+    account_id, application = _load(request, case_ref)
+    choice = form.get("withdraw")
+    if choice not in {"yes", "no"}:
+        errors = {"withdraw": _("Select yes if you want to withdraw your application")}
+        return render(
+            request,
+            "applications/withdraw.html",
+            status=400,
+            application=application,
+            errors=errors,
+        )
+    if choice == "yes":
+        applications.withdraw(visit_of(request).ctx, account_id, case_ref)
+    return _see_other(_base(application))
+
+
+# The catch-all question routes come last, after every fixed path under the case.
+@router.get("/applications/{case_ref}/{slug}")
+def question(request: Request, case_ref: str, slug: str) -> Response:
+    """One question of the application."""
+    _account, application = _load(request, case_ref)  # the role first: nothing leaks to others
+    if slug not in APPLY_STEP_BY_SLUG:
+        raise HTTPException(status_code=404)
+    if application.state != "draft":
+        return _see_other(_base(application))
+    answers = _answers(request, application)
+    scheme = scheme_of(visit_of(request).ctx.catalogue, answers)
+    if slug not in [step.slug for step in asked(scheme, answers)]:
+        return _see_other(f"{_base(application)}/continue")
+    return _question(request, application, slug)
+
+
+@router.post("/applications/{case_ref}/{slug}")
+async def answer(request: Request, case_ref: str, slug: str) -> Response:
+    """Save an answer to the draft and go on."""
+    form = await csrf_form(request)
+    account_id, application = _load(request, case_ref)  # the role first: nothing leaks to others
+    if slug not in APPLY_STEP_BY_SLUG:
+        raise HTTPException(status_code=404)
+    if application.state != "draft":
+        return _see_other(_base(application))
+    ctx = visit_of(request).ctx
+    answers = _answers(request, application)
+    scheme = scheme_of(ctx.catalogue, answers)
+    errors: dict[str, str] = {}
+    try:
+        APPLY_STEP_BY_SLUG[slug].read(form, scheme, answers)
+    except FieldError as error:
+        errors = {error.field: error.message}
+    except FieldErrorsError as several:
+        errors = {error.field: error.message for error in several.errors}
+    for transient in ("scheme", "today", "_scheme_ids"):
+        answers.pop(transient, None)
+    applications.save_answers(ctx, account_id, case_ref, answers)
+    if errors:
+        return _question(request, applications.view(ctx, account_id, case_ref), slug, errors)
+    return _see_other(f"{_base(application)}/continue")

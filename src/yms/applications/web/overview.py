@@ -1,0 +1,80 @@
+"""Your entries and invitations; accepting or declining an invitation to apply."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from yms.applications import services as applications
+from yms.ballot.services.entries import entries_of
+from yms.ballot.services.invitations import respond
+from yms.kernel.errors import NotFoundError, RefusedError
+from yms.platform.web import forms
+from yms.platform.web.access import require_role
+from yms.platform.web.csrf import csrf_form
+from yms.platform.web.forms import FieldError, _
+from yms.platform.web.rendering import render
+from yms.platform.web.session_middleware import visit_of
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/applications")
+def overview(request: Request) -> Response:
+    """Every entry of this account, its result, and its invitation if any."""
+    account_id = require_role(request, "applicant")
+    ctx = visit_of(request).ctx
+    return render(
+        request,
+        "applications/overview.html",
+        entries=entries_of(ctx, account_id),
+        applications=_applications(request, account_id),
+    )
+
+
+def _applications(request: Request, account_id: str) -> list[applications.ApplicationView]:
+    return applications.applications_of(visit_of(request).ctx, account_id)
+
+
+def _mine(request: Request, account_id: str, invitation_ref: str) -> object:
+    for entry in entries_of(visit_of(request).ctx, account_id):
+        if entry.invitation_ref == invitation_ref.upper():
+            return entry
+    return None
+
+
+@router.get("/invitations/{invitation_ref}")
+def invitation_page(request: Request, invitation_ref: str) -> Response:
+    """Do you want to accept this invitation?"""
+    account_id = require_role(request, "applicant")
+    entry = _mine(request, account_id, invitation_ref)
+    if entry is None:
+        return render(request, "errors/404.html", status=404, form=False)
+    return render(request, "applications/invitation.html", entry=entry)
+
+
+@router.post("/invitations/{invitation_ref}")
+async def answer_invitation(request: Request, invitation_ref: str) -> Response:
+    """Accept (then apply) or decline."""
+    form = await csrf_form(request)
+    account_id = require_role(request, "applicant")
+    entry = _mine(request, account_id, invitation_ref)
+    if entry is None:
+        return render(request, "errors/404.html", status=404, form=False)
+    try:
+        accept = forms.yes_no(form, "accept", _("Select yes if you want to accept the invitation"))
+    except FieldError as error:
+        return render(
+            request,
+            "applications/invitation.html",
+            status=400,
+            entry=entry,
+            errors={error.field: error.message},
+        )
+    try:
+        respond(visit_of(request).ctx, invitation_ref, accept=accept, account_id=account_id)
+    except (RefusedError, NotFoundError) as error:
+        return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
+    if accept:
+        return RedirectResponse(f"/apply/{invitation_ref.upper()}", status_code=303)
+    return RedirectResponse("/applications", status_code=303)

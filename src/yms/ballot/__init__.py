@@ -1,0 +1,1 @@
+"""Ballots: windows, one entry per person, the verifiable draw, and invitation rounds."""

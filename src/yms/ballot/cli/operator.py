@@ -1,0 +1,250 @@
+"""`yms ballot open|enter|close|draw|invite|accept|decline|expire|status|list|publish`.
+
+The operator's view of database-backed ballots. Every command is one service
+call; refusals exit 3 with the reason, bad input exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from yms.platform.cli import fail
+
+if TYPE_CHECKING:
+    from yms.ballot.services.status import WindowStatus
+
+_WINDOW = typer.Argument(metavar="WINDOW", help="Ballot window id, e.g. hk-2027-1.")
+
+
+def _print_status(status: WindowStatus, *, as_json: bool) -> None:
+    from rich.console import Console  # noqa: PLC0415 - commands import what they use
+
+    from yms.ballot.cli.report import window_table  # noqa: PLC0415
+
+    if as_json:
+        print(json.dumps(window_json(status), indent=2))  # noqa: T201 - the command's output
+    else:
+        Console().print(window_table(status))
+
+
+def window_json(status: WindowStatus) -> dict[str, object]:
+    """A window's status as JSON: the published fields, counts and invitations by state."""
+    return {
+        "window": status.window_id,
+        "scheme": status.scheme_id,
+        "scheme_version": status.scheme_version,
+        "allocation": status.allocation_id,
+        "year": status.year,
+        "round": status.ballot_round,
+        "state": status.state.value,
+        "opens_at": status.opens_at.isoformat(),
+        "closes_at": status.closes_at.isoformat(),
+        "places": status.places,
+        "invitation_expiry_days": status.invitation_expiry_days,
+        "seed_commitment": status.seed_commitment,
+        "entries": status.entries,
+        "beacon": status.beacon,
+        "entries_digest": status.entries_digest,
+        "draw_seed": status.draw_seed,
+        "operator_seed": status.operator_seed,
+        "invitation_rounds": status.invitation_rounds,
+        "invitations": status.invitations,
+    }
+
+
+def open_window(
+    window: Annotated[str, _WINDOW],
+    scheme: Annotated[str, typer.Option(help="Scheme id, e.g. uk-yms.")],
+    allocation: Annotated[str, typer.Option(help="Allocation id, e.g. hong-kong-2025.")],
+    opens: Annotated[str, typer.Option(help="Opening time, e.g. 2027-01-05T09:00Z.")],
+    closes: Annotated[str, typer.Option(help="Closing time, e.g. 2027-01-07T09:00Z.")],
+    ballot_round: Annotated[int, typer.Option("--round", help="Round of the year.")] = 1,
+    places: Annotated[int | None, typer.Option(help="Places (default: the allocation's).")] = None,
+    expiry_days: Annotated[
+        int | None, typer.Option(help="Days an invitation lasts (default: the allocation's).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Open a ballot window; prints the seed commitment to publish now."""
+    from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
+    from yms.platform.cli import parse_instant, reported, service_context  # noqa: PLC0415
+
+    plan = ballot_windows.WindowPlan(
+        window_id=window,
+        scheme_id=scheme,
+        allocation_id=allocation,
+        ballot_round=ballot_round,
+        opens_at=parse_instant("--opens", opens),
+        closes_at=parse_instant("--closes", closes),
+        places=places,
+        invitation_expiry_days=expiry_days,
+    )
+    ctx = service_context()
+    with reported():
+        _print_status(ballot_windows.open_window(ctx, plan), as_json=as_json)
+
+
+def enter(
+    window: Annotated[str, _WINDOW],
+    passport: Annotated[str, typer.Option(help="Passport number.")],
+    nationality: Annotated[str, typer.Option(help="Nationality, ISO 3166-1 alpha-2.")],
+    date_of_birth: Annotated[str, typer.Option("--date-of-birth", help="YYYY-MM-DD.")],
+    account: Annotated[str | None, typer.Option(help="Account entering, if any.")] = None,
+) -> None:
+    """Enter a person in an open window (the portal does this for applicants)."""
+    from yms.ballot.services.entries import EntryRequest, enter_ballot  # noqa: PLC0415
+    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+
+    try:
+        born = date.fromisoformat(date_of_birth)
+    except ValueError:
+        fail("--date-of-birth must be a real date, YYYY-MM-DD")
+    request = EntryRequest(window, passport, nationality.strip().upper(), born, account)
+    ctx = service_context()
+    with reported():
+        receipt = enter_ballot(ctx, request)
+    print(  # noqa: T201 - the command's output
+        json.dumps(
+            {
+                "ref": receipt.ref,
+                "window": receipt.window_id,
+                "entered_at": receipt.entered_at.isoformat(),
+                "seed_commitment": receipt.seed_commitment,
+                "new": receipt.created,
+            }
+        )
+    )
+
+
+def close(
+    window: Annotated[str, _WINDOW],
+    beacon: Annotated[str, typer.Option(help="The public beacon value fixed in advance, hex.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Close a window whose time is up: freeze its entries and record the beacon."""
+    from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
+    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+
+    ctx = service_context()
+    with reported():
+        _print_status(ballot_windows.close_window(ctx, window, beacon), as_json=as_json)
+
+
+def draw(
+    window: Annotated[str, _WINDOW],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Run the draw of a closed window: reveal the operator seed, fix the order."""
+    from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
+    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+
+    ctx = service_context()
+    with reported():
+        _print_status(ballot_windows.run_draw(ctx, window), as_json=as_json)
+
+
+def invite(window: Annotated[str, _WINDOW]) -> None:
+    """Issue the next round of invitations, filling the places no invitation holds."""
+    from yms.ballot.services.invitations import invite_round  # noqa: PLC0415
+    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+
+    ctx = service_context()
+    with reported():
+        issued = invite_round(ctx, window)
+    print(  # noqa: T201 - the command's output
+        json.dumps(
+            {
+                "window": issued.window_id,
+                "round": issued.invitation_round,
+                "issued": len(issued.invitations),
+                "waiting": issued.waiting,
+                "expires_at": issued.invitations[0].expires_at.isoformat()
+                if issued.invitations
+                else None,
+            }
+        )
+    )
+
+
+def _respond(invitation: str, *, accept: bool) -> None:
+    from yms.ballot.services.invitations import respond  # noqa: PLC0415
+    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+
+    ctx = service_context()
+    with reported():
+        view = respond(ctx, invitation, accept=accept)
+    print(json.dumps({"invitation": view.ref, "state": view.state.value}))  # noqa: T201
+
+
+_INVITATION = typer.Argument(metavar="INVITATION", help="Invitation ref, e.g. ITA-…")
+
+
+def accept(invitation: Annotated[str, _INVITATION]) -> None:
+    """Accept an invitation on its holder's behalf."""
+    _respond(invitation, accept=True)
+
+
+def decline(invitation: Annotated[str, _INVITATION]) -> None:
+    """Decline an invitation on its holder's behalf; its place goes to the next round."""
+    _respond(invitation, accept=False)
+
+
+def expire() -> None:
+    """Mark every unanswered invitation past its expiry as expired (the background job)."""
+    from yms.ballot.jobs import expire_due_invitations  # noqa: PLC0415
+    from yms.platform.cli import service_context  # noqa: PLC0415
+
+    print(f"expired {expire_due_invitations(service_context()):,} invitations")  # noqa: T201
+
+
+def status(
+    window: Annotated[str, _WINDOW],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a window: its state, entries, places, and invitations by state."""
+    from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
+    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+
+    ctx = service_context()
+    with reported():
+        _print_status(ballot_windows.status(ctx, window), as_json=as_json)
+
+
+def list_windows(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every ballot window, the latest to open first."""
+    from rich.console import Console  # noqa: PLC0415 - commands import what they use
+
+    from yms.ballot.cli.report import windows_table  # noqa: PLC0415
+    from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
+    from yms.platform.cli import service_context  # noqa: PLC0415
+
+    windows = ballot_windows.list_windows(service_context())
+    if as_json:
+        print(json.dumps([window_json(w) for w in windows], indent=2))  # noqa: T201
+    else:
+        Console().print(windows_table(windows))
+
+
+def publish(
+    window: Annotated[str, _WINDOW],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the record (JSON).")],
+) -> None:
+    """Write the published record of a drawn window, for anyone to check with `verify`."""
+    from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
+    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+
+    ctx = service_context()
+    with reported():
+        record = ballot_windows.draw_record(ctx, window)
+    try:
+        out.write_text(json.dumps(record.as_json(), indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror}")
+    print(f"{out}: {len(record.entry_refs):,} entries, {record.header.places:,} places")  # noqa: T201

@@ -1,0 +1,1 @@
+"""The ballot's rules, pure: entry references, the verifiable draw, its record, states."""

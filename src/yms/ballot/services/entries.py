@@ -1,0 +1,199 @@
+"""Entering a ballot: one person, one entry per window (DESIGN.md, "The draw").
+
+The identity (passport number, nationality, date of birth) is kept only as a
+keyed hash under a unique constraint. Submitting again from the same account
+returns the entry already made, whatever the timing (a retry, a double click,
+fifty at once); the same identity from another account is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yms.ballot.domain.refs import new_entry_ref
+from yms.ballot.domain.states import WindowState
+from yms.ballot.services.status import state_of
+from yms.ballot.tables import BallotEntry, BallotWindow
+from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
+from yms.kernel.identity import Identity, InvalidPassportNumberError
+from yms.kernel.validation import FieldProblem
+from yms.platform.context import ServiceContext
+
+# A conflicting insert is retried so that it finds the entry that won; a handful
+# of attempts covers a new reference colliding too (one chance in 2**60 each).
+_ATTEMPTS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRequest:
+    """What a person gives to enter a ballot window."""
+
+    window_id: str
+    passport_number: str
+    nationality: str
+    date_of_birth: date
+    account_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryReceipt:
+    """What the entrant keeps: the public reference and the published seed commitment."""
+
+    ref: str
+    window_id: str
+    entered_at: datetime
+    seed_commitment: str
+    created: bool  # False when this returned an entry made before
+
+
+def _identity(request: EntryRequest) -> Identity:
+    try:
+        return Identity.of(request.passport_number, request.nationality, request.date_of_birth)
+    except InvalidPassportNumberError as error:
+        raise InvalidInputError([FieldProblem("passport_number", str(error))]) from error
+
+
+def _open_window(ctx: ServiceContext, session: Session, request: EntryRequest) -> BallotWindow:
+    # A shared lock: entries go in concurrently, but not while the window is being closed.
+    query = select(BallotWindow).where(BallotWindow.id == request.window_id)
+    window = session.scalar(query.with_for_update(read=True))
+    if window is None:
+        raise NotFoundError(f"no ballot window {request.window_id!r}")
+    state = state_of(window, ctx.clock.now())
+    if state is WindowState.SCHEDULED:
+        raise RefusedError(f"this ballot opens at {window.opens_at:%H:%M on %d %B %Y} (UTC)")
+    if state is not WindowState.OPEN:
+        raise RefusedError(f"this ballot closed at {window.closes_at:%H:%M on %d %B %Y} (UTC)")
+    return window
+
+
+def _allocation_nationalities(ctx: ServiceContext, window: BallotWindow) -> dict[str, str]:
+    """The nationalities the window's allocation is for: code to the scheme's name for it."""
+    scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
+    allocation = next(a for a in scheme.allocations if a.id == window.allocation_id)
+    return {
+        arrangement.nationality: scheme.party_name(arrangement.nationality)
+        for arrangement_id in allocation.arrangements
+        if (arrangement := scheme.arrangement(arrangement_id)) is not None
+    }
+
+
+def _check_nationality(ctx: ServiceContext, window: BallotWindow, nationality: str) -> None:
+    if nationality not in _allocation_nationalities(ctx, window):
+        scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
+        title = next(a.title for a in scheme.allocations if a.id == window.allocation_id)
+        raise InvalidInputError([FieldProblem("nationality", f"this ballot is for {title} only")])
+
+
+def _receipt(entry: BallotEntry, window: BallotWindow, *, created: bool) -> EntryReceipt:
+    return EntryReceipt(entry.ref, window.id, entry.entered_at, window.seed_commitment, created)
+
+
+def _attempt(ctx: ServiceContext, request: EntryRequest, identity_hash: bytes) -> EntryReceipt:
+    with ctx.database.transaction() as session:
+        window = _open_window(ctx, session, request)
+        _check_nationality(ctx, window, request.nationality)
+        existing = session.scalar(
+            select(BallotEntry).where(
+                BallotEntry.window_id == window.id, BallotEntry.identity_hash == identity_hash
+            )
+        )
+        if existing is not None:
+            if existing.account_id != request.account_id:
+                raise RefusedError(
+                    "this person has already entered this ballot; one entry per person"
+                )
+            return _receipt(existing, window, created=False)
+        entry = BallotEntry(
+            window_id=window.id,
+            ref=new_entry_ref(ctx.random_bytes),
+            identity_hash=identity_hash,
+            account_id=request.account_id,
+            nationality=request.nationality,
+            entered_at=ctx.clock.now(),
+        )
+        session.add(entry)
+        session.flush()
+        return _receipt(entry, window, created=True)
+
+
+def enter_ballot(ctx: ServiceContext, request: EntryRequest) -> EntryReceipt:
+    """Enter `request.window_id`, or return the entry this person already made there.
+
+    Raises `InvalidInputError` (a field is wrong), `NotFoundError` (no such window)
+    or `RefusedError` (the window is not open, or this identity entered from
+    another account).
+    """
+    identity_hash = _identity(request).keyed_hash(ctx.identity_key)
+    for attempt in range(_ATTEMPTS):
+        try:
+            return _attempt(ctx, request, identity_hash)
+        except IntegrityError:
+            # Another transaction inserted this identity (or this reference) first;
+            # the next attempt sees its row.
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class MyEntry:
+    """An entry as its entrant sees it: the window, and what the draw gave."""
+
+    ref: str
+    window_id: str
+    allocation_id: str
+    entered_at: datetime
+    window_state: WindowState
+    closes_at: datetime
+    seed_commitment: str
+    drawn: bool
+    invitation_ref: str | None
+    invitation_state: str | None
+    invitation_expires_at: datetime | None
+
+
+def entries_of(ctx: ServiceContext, account_id: str) -> list[MyEntry]:
+    """Every entry this account made, newest first, with its invitation if it has one."""
+    from yms.ballot.tables import BallotInvitation  # noqa: PLC0415 - keeps the top light
+
+    with ctx.database.reading() as session:
+        rows = session.execute(
+            select(BallotEntry, BallotWindow, BallotInvitation)
+            .join(BallotWindow, BallotWindow.id == BallotEntry.window_id)
+            .outerjoin(BallotInvitation, BallotInvitation.entry_id == BallotEntry.id)
+            .where(BallotEntry.account_id == account_id)
+            .order_by(BallotEntry.entered_at.desc())
+        ).all()
+        now = ctx.clock.now()
+        return [
+            MyEntry(
+                ref=entry.ref,
+                window_id=window.id,
+                allocation_id=window.allocation_id,
+                entered_at=entry.entered_at,
+                window_state=state_of(window, now),
+                closes_at=window.closes_at,
+                seed_commitment=window.seed_commitment,
+                drawn=window.drawn_at is not None,
+                invitation_ref=invitation.ref if invitation else None,
+                invitation_state=invitation.state if invitation else None,
+                invitation_expires_at=invitation.expires_at if invitation else None,
+            )
+            for entry, window, invitation in rows
+        ]
+
+
+def nationalities_of(ctx: ServiceContext, window_id: str) -> list[tuple[str, str]]:
+    """The nationalities a window's allocation is for, as (code, name)."""
+    with ctx.database.reading() as session:
+        window = session.get(BallotWindow, window_id)
+        if window is None:
+            raise NotFoundError(f"no ballot window {window_id!r}")
+        names = _allocation_nationalities(ctx, window)
+    return sorted(names.items(), key=lambda pair: pair[1])

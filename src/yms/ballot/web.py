@@ -1,0 +1,183 @@
+"""The public ballot pages, and journey 3, entering a ballot: details, check, confirmation.
+
+The entry keeps only a keyed hash of the identity; the confirmation gives the
+public entry reference and the seed commitment published when the window opened.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from yms.ballot.domain.states import WindowState
+from yms.ballot.services import windows as ballot_windows
+from yms.ballot.services.entries import EntryRequest, enter_ballot, entries_of, nationalities_of
+from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
+from yms.kernel.identity import InvalidPassportNumberError, normalise_passport_number
+from yms.platform.web import forms
+from yms.platform.web.access import limited, require_role
+from yms.platform.web.csrf import csrf_form
+from yms.platform.web.forms import FieldError, _
+from yms.platform.web.rendering import render
+from yms.platform.web.session_middleware import visit_of
+
+router = APIRouter(include_in_schema=False)
+
+
+def _window(request: Request, window_id: str) -> Any:
+    try:
+        return ballot_windows.status(visit_of(request).ctx, window_id)
+    except NotFoundError:
+        return None
+
+
+def _answers(request: Request, window_id: str) -> dict[str, Any]:
+    return visit_of(request).data(f"entry:{window_id}")
+
+
+def _closed(request: Request, window: Any) -> Response:
+    return render(request, "ballots/not_open.html", status=409, form=False, window=window)
+
+
+@router.get("/ballots")
+def ballots(request: Request) -> Response:
+    """Every ballot window, with the seed commitment published when it opened."""
+    windows = ballot_windows.list_windows(visit_of(request).ctx)
+    return render(request, "ballots/list.html", form=False, windows=windows)
+
+
+@router.get("/ballots/{window_id}")
+def ballot(request: Request, window_id: str) -> Response:
+    """One ballot window: its places, dates, state and published values."""
+    try:
+        window = ballot_windows.status(visit_of(request).ctx, window_id)
+    except NotFoundError:
+        return render(request, "errors/404.html", status=404, form=False)
+    return render(request, "ballots/window.html", form=False, window=window)
+
+
+@router.get("/ballots/{window_id}/enter")
+def details_page(request: Request, window_id: str) -> Response:
+    """Identity details: passport number, nationality, date of birth."""
+    require_role(request, "applicant")
+    window = _window(request, window_id)
+    if window is None:
+        return render(request, "errors/404.html", status=404, form=False)
+    if window.state is not WindowState.OPEN:
+        return _closed(request, window)
+    return _details(request, window, {})
+
+
+def _details(request: Request, window: Any, errors: dict[str, str]) -> Response:
+    ctx = visit_of(request).ctx
+    return render(
+        request,
+        "ballots/details.html",
+        status=400 if errors else 200,
+        window=window,
+        errors=errors,
+        answers=_answers(request, window.window_id),
+        nationalities=nationalities_of(ctx, window.window_id),
+    )
+
+
+@router.post("/ballots/{window_id}/enter")
+async def details(request: Request, window_id: str) -> Response:
+    """Check the details, keep them for the check-your-answers page."""
+    form = await csrf_form(request)
+    require_role(request, "applicant")
+    window = _window(request, window_id)
+    if window is None or window.state is not WindowState.OPEN:
+        return _closed(request, window)
+    answers = _answers(request, window_id)
+    answers.pop("entered", None)
+    answers.update(
+        {
+            "passport_number": forms.text(form, "passport-number"),
+            "nationality": forms.text(form, "nationality"),
+            "typed_date_of_birth": forms.typed_date(form, "date-of-birth"),
+        }
+    )
+    visit_of(request).changed_data()
+    errors: dict[str, str] = {}
+    try:
+        answers["passport_normalised"] = normalise_passport_number(answers["passport_number"])
+    except InvalidPassportNumberError:
+        errors["passport-number"] = (
+            _("Enter your passport number")
+            if not answers["passport_number"]
+            else _("Passport number must be 5 to 20 letters and numbers")
+        )
+    codes = {code for code, _name in nationalities_of(visit_of(request).ctx, window_id)}
+    if answers["nationality"] not in codes:
+        errors["nationality"] = _("Select the nationality on your passport")
+    try:
+        born = forms.read_date(form, "date-of-birth", _("your date of birth"))
+        answers["date_of_birth"] = born.isoformat() if born else None
+    except FieldError as error:
+        errors[error.field] = error.message
+    if errors:
+        return _details(request, window, errors)
+    return RedirectResponse(f"/ballots/{window_id}/check-answers", status_code=303)
+
+
+@router.get("/ballots/{window_id}/check-answers")
+def check_answers(request: Request, window_id: str) -> Response:
+    """Check your answers before entering."""
+    require_role(request, "applicant")
+    window = _window(request, window_id)
+    answers = _answers(request, window_id)
+    if window is None or not answers.get("date_of_birth"):
+        return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
+    names = dict(nationalities_of(visit_of(request).ctx, window_id))
+    change = f"/ballots/{window_id}/enter"
+    rows = [
+        (_("Passport number"), answers["passport_normalised"], change, _("passport number")),
+        (_("Nationality"), names.get(answers["nationality"], ""), change, _("nationality")),
+        (
+            _("Date of birth"),
+            date.fromisoformat(answers["date_of_birth"]).strftime("%-d %B %Y"),
+            change,
+            _("date of birth"),
+        ),
+    ]
+    return render(request, "ballots/check_answers.html", window=window, rows=rows)
+
+
+@router.post("/ballots/{window_id}/confirm")
+async def confirm(request: Request, window_id: str) -> Response:
+    """Enter the ballot. Submitting twice gives the same entry."""
+    await csrf_form(request)
+    account_id = require_role(request, "applicant")
+    limited(request, "ballot-entry")
+    visit = visit_of(request)
+    answers = _answers(request, window_id)
+    if answers.get("entered"):  # a second press of the button: the same entry
+        return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
+    if not answers.get("date_of_birth"):
+        return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
+    entry = EntryRequest(
+        window_id=window_id,
+        passport_number=answers["passport_number"],
+        nationality=answers["nationality"],
+        date_of_birth=date.fromisoformat(answers["date_of_birth"]),
+        account_id=account_id,
+    )
+    try:
+        enter_ballot(visit.ctx, entry)
+    except (RefusedError, InvalidInputError, NotFoundError) as error:
+        return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
+    return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
+
+
+@router.get("/ballots/{window_id}/entered")
+def entered(request: Request, window_id: str) -> Response:
+    """The confirmation: the entry reference and the seed commitment."""
+    account_id = require_role(request, "applicant")
+    mine = [e for e in entries_of(visit_of(request).ctx, account_id) if e.window_id == window_id]
+    if not mine:
+        return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
+    return render(request, "ballots/entered.html", form=False, entry=mine[0])

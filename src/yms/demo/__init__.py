@@ -1,0 +1,1 @@
+"""Demo data and the demo command: the service shown working, with nothing to set up."""

@@ -1,1 +1,0 @@
-"""The pure core of yms: schemes, eligibility, money and dates. No I/O lives here."""

@@ -1,1 +1,0 @@
-"""The ballot: entry references, identities, the verifiable draw, windows and invitations."""

@@ -1,0 +1,353 @@
+"""The questions of "Check if you can apply": only those the chosen scheme asks.
+
+Answers build the same applicant JSON that `yms eligibility check` and the API
+read, so the portal, the API and the command line give one answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from yms.platform.web import forms
+from yms.platform.web.forms import FieldError, _
+from yms.schemes.catalogue import Catalogue
+from yms.schemes.domain.documents import DocumentKind
+from yms.schemes.domain.scheme import Arrangement, Scheme
+
+Answers = dict[str, Any]
+DEGREE_RQF_LEVEL = 6  # a bachelor's degree on the Regulated Qualifications Framework
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the journey."""
+
+    slug: str
+    template: str
+    applies: Callable[[Scheme | None, Arrangement | None], bool]
+    read: Callable[[FormData, Scheme | None, Answers], None]  # raises FieldError
+    summary: Callable[[Scheme | None, Answers], str | None]  # the answer, for check answers
+    question: str
+
+
+def scheme_of(catalogue: Catalogue, answers: Mapping[str, Any]) -> Scheme | None:
+    """The scheme chosen so far."""
+    scheme_id = answers.get("scheme")
+    return catalogue.latest(scheme_id) if scheme_id in catalogue.ids() else None
+
+
+def arrangement_of(scheme: Scheme | None, answers: Mapping[str, Any]) -> Arrangement | None:
+    """The arrangement the nationality (and host) chosen so far select."""
+    applicant = answers.get("applicant", {})
+    nationality = applicant.get("nationality")
+    if scheme is None or nationality is None:
+        return None
+    hosts = scheme.hosts_for(nationality)
+    host = applicant.get("host") or (hosts[0] if len(hosts) == 1 else None)
+    return scheme.arrangement(f"{nationality}-{host}") if host else None
+
+
+def _read_scheme(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+    choices = set(answers.get("_scheme_ids", []))
+    chosen = forms.choice(form, "scheme", choices, _("Select the scheme you want to check"))
+    if chosen != answers.get("scheme"):
+        answers.clear()  # a different scheme asks different questions
+    answers["scheme"] = chosen
+    answers.setdefault("applicant", {})
+
+
+def nationalities(scheme: Scheme) -> list[tuple[str, str]]:
+    """The scheme's nationalities, as (code, name), by name."""
+    codes = {arrangement.nationality for arrangement in scheme.arrangements}
+    return sorted(((code, scheme.party_name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+def _read_nationality(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
+    assert scheme is not None  # noqa: S101 - steps after the scheme only run with one
+    codes = {code for code, _name in nationalities(scheme)}
+    chosen = forms.choice(form, "nationality", codes, _("Select your nationality"))
+    applicant = answers["applicant"]
+    if applicant.get("nationality") != chosen:
+        applicant.pop("host", None)
+    applicant["nationality"] = chosen
+
+
+def _read_host(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
+    assert scheme is not None  # noqa: S101
+    hosts = set(scheme.hosts_for(answers["applicant"]["nationality"]))
+    answers["applicant"]["host"] = forms.choice(
+        form, "host", hosts, _("Select the country you want to go to")
+    )
+
+
+def _read_birth(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+    answers["typed_date_of_birth"] = forms.typed_date(form, "date-of-birth")
+    born = forms.read_date(form, "date-of-birth", _("your date of birth"))
+    assert born is not None  # noqa: S101 - required
+    answers["applicant"]["date_of_birth"] = born.isoformat()
+
+
+def _yes_no_reader(field: str, key: str, message: str) -> Callable[..., None]:
+    def read(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+        value = forms.yes_no(form, field, message)
+        answers["applicant"][key] = value
+
+    return read
+
+
+def _read_invitation(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+    invited = forms.yes_no(form, "invited", _("Select yes if you have an invitation to apply"))
+    answers["applicant"]["invitation_ref"] = _("from the ballot") if invited else None
+
+
+def _read_qualification(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+    degree = forms.yes_no(form, "degree", _("Select yes if you have a degree or higher"))
+    answers["applicant"]["qualification_rqf_level"] = (
+        DEGREE_RQF_LEVEL if degree else DEGREE_RQF_LEVEL - 1
+    )
+
+
+def _read_documents(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
+    arrangement = arrangement_of(scheme, answers)
+    assert arrangement is not None  # noqa: S101
+    documents = []
+    for requirement in arrangement.requirements.documents:
+        field = f"issued-{requirement.kind.value.replace('_', '-')}"
+        answers.setdefault("typed", {})[field] = forms.typed_date(form, field)
+        issued = forms.read_date(form, field, _("the date it was issued"), required=False)
+        if issued is not None:
+            documents.append({"kind": requirement.kind.value, "issued": issued.isoformat()})
+    answers["applicant"]["documents"] = documents
+
+
+def _read_funds(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
+    arrangement = arrangement_of(scheme, answers)
+    assert arrangement is not None  # noqa: S101
+    answers["typed"] = {
+        **answers.get("typed", {}),
+        "amount": forms.text(form, "amount"),
+        "held-days": forms.text(form, "held-days"),
+        "latest-statement": forms.typed_date(form, "latest-statement"),
+    }
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    for key, reader in (
+        ("amount", lambda: forms.amount(form, "amount", _("how much you have"))),
+        (
+            "held_days",
+            lambda: forms.whole_number(
+                form, "held-days", _("how many days you have held it"), maximum=3650
+            ),
+        ),
+        (
+            "latest_evidence_date",
+            lambda: forms.read_date(
+                form, "latest-statement", _("the date of your latest statement")
+            ),
+        ),
+    ):
+        try:
+            values[key] = reader()
+        except FieldError as error:
+            errors.append(error)
+    if errors:
+        raise FieldErrorsError(errors)
+    funds = arrangement.requirements.funds
+    answers["applicant"]["funds"] = {
+        "amount": str(values["amount"]),
+        "currency": funds.currency if funds else "GBP",
+        "held_days": values["held_days"],
+        "latest_evidence_date": values["latest_evidence_date"].isoformat(),
+    }
+
+
+class FieldErrorsError(ValueError):
+    """Several fields of one page are wrong at once."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
+
+
+def _yes_no_summary(key: str) -> Callable[[Scheme | None, Answers], str | None]:
+    def summary(_scheme: Scheme | None, answers: Answers) -> str | None:
+        value = answers.get("applicant", {}).get(key)
+        if value is None:
+            return None
+        return _("Yes") if value else _("No")
+
+    return summary
+
+
+def _requires(name: str) -> Callable[[Scheme | None, Arrangement | None], bool]:
+    def applies(_scheme: Scheme | None, arrangement: Arrangement | None) -> bool:
+        requirements = arrangement.requirements if arrangement else None
+        return requirements is not None and bool(getattr(requirements, name))
+
+    return applies
+
+
+def _document_names(_scheme: Scheme | None, answers: Answers) -> str | None:
+    documents = answers.get("applicant", {}).get("documents")
+    if documents is None:
+        return None
+    if not documents:
+        return _("None yet")
+    return ", ".join(f"{DocumentKind(d['kind']).description}: {d['issued']}" for d in documents)
+
+
+def _funds_summary(_scheme: Scheme | None, answers: Answers) -> str | None:
+    funds = answers.get("applicant", {}).get("funds")
+    if not funds:
+        return None
+    return _("{amount} {currency}, held for {days} days; latest statement {date}").format(
+        amount=funds["amount"],
+        currency=funds["currency"],
+        days=funds["held_days"],
+        date=funds["latest_evidence_date"],
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "scheme",
+        "check/scheme.html",
+        lambda _s, _a: True,
+        _read_scheme,
+        lambda scheme, _a: scheme.title if scheme else None,
+        _("Which scheme do you want to check?"),
+    ),
+    Step(
+        "nationality",
+        "check/nationality.html",
+        lambda scheme, _a: scheme is not None,
+        _read_nationality,
+        lambda scheme, a: (
+            scheme.party_name(a["applicant"]["nationality"])
+            if scheme and a.get("applicant", {}).get("nationality")
+            else None
+        ),
+        _("What is your nationality?"),
+    ),
+    Step(
+        "destination",
+        "check/destination.html",
+        lambda scheme, _a: scheme is not None,  # narrowed further by `needed`
+        _read_host,
+        lambda scheme, a: (
+            scheme.party_name(a["applicant"]["host"])
+            if scheme and a.get("applicant", {}).get("host")
+            else None
+        ),
+        _("Which country do you want to go to?"),
+    ),
+    Step(
+        "date-of-birth",
+        "check/date_of_birth.html",
+        lambda _s, arrangement: arrangement is not None,
+        _read_birth,
+        lambda _s, a: a.get("applicant", {}).get("date_of_birth"),
+        _("What is your date of birth?"),
+    ),
+    Step(
+        "previous-participation",
+        "check/yes_no.html",
+        _requires("previous_participation"),
+        _yes_no_reader(
+            "answer",
+            "previous_participation",
+            _("Select yes if you have been on this scheme before"),
+        ),
+        _yes_no_summary("previous_participation"),
+        _("Have you been on this scheme before?"),
+    ),
+    Step(
+        "children",
+        "check/yes_no.html",
+        _requires("no_children_under_18"),
+        _yes_no_reader(
+            "answer",
+            "children_under_18",
+            _("Select yes if you have children under 18 who live with you or depend on you"),
+        ),
+        _yes_no_summary("children_under_18"),
+        _("Do you have any children under 18 who live with you or depend on you financially?"),
+    ),
+    Step(
+        "invitation",
+        "check/yes_no.html",
+        _requires("invitation"),
+        _read_invitation,
+        lambda _s, a: (
+            None
+            if "invitation_ref" not in a.get("applicant", {})
+            else (_("Yes") if a["applicant"]["invitation_ref"] else _("No"))
+        ),
+        _("Have you been invited to apply through the ballot?"),
+    ),
+    Step(
+        "qualification",
+        "check/yes_no.html",
+        _requires("qualification"),
+        _read_qualification,
+        lambda _s, a: (
+            None
+            if "qualification_rqf_level" not in a.get("applicant", {})
+            else (
+                _("Yes")
+                if a["applicant"]["qualification_rqf_level"] >= DEGREE_RQF_LEVEL
+                else _("No")
+            )
+        ),
+        _("Do you have a bachelor's degree or a higher qualification?"),
+    ),
+    Step(
+        "documents",
+        "check/documents.html",
+        _requires("documents"),
+        _read_documents,
+        _document_names,
+        _("When were your documents issued?"),
+    ),
+    Step(
+        "savings",
+        "check/savings.html",
+        _requires("funds"),
+        _read_funds,
+        _funds_summary,
+        _("Your savings"),
+    ),
+)
+
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def needed(step: Step, scheme: Scheme | None, answers: Answers) -> bool:
+    """Whether this step is asked, given the answers so far."""
+    if step.slug == "destination":
+        nationality = answers.get("applicant", {}).get("nationality")
+        return (
+            scheme is not None
+            and nationality is not None
+            and len(scheme.hosts_for(nationality)) > 1
+        )
+    return step.applies(scheme, arrangement_of(scheme, answers))
+
+
+def next_unanswered(scheme: Scheme | None, answers: Answers) -> str | None:
+    """The first step still to answer, or `None` when all are answered."""
+    for step in STEPS:
+        if needed(step, scheme, answers) and step.summary(scheme, answers) is None:
+            return step.slug
+    return None
+
+
+def previous(slug: str, scheme: Scheme | None, answers: Answers) -> str | None:
+    """The step before `slug` that this person was asked."""
+    asked = [step.slug for step in STEPS if needed(step, scheme, answers)]
+    index = asked.index(slug) if slug in asked else 0
+    return asked[index - 1] if index > 0 else None

@@ -1,1 +1,0 @@
-"""Background work, run on a schedule: invitation expiry (more to come)."""

@@ -1,0 +1,1 @@
+"""Pure, shared building blocks: countries, dates, money, text, identity, validation, errors."""

@@ -1,0 +1,23 @@
+"""Every table, imported in one place so the metadata (and Alembic) sees them all."""
+
+from yms.accounts.tables import Account, AccountToken
+from yms.applications.tables import Application, ApplicationEvent, EvidenceFile, Payment
+from yms.ballot.tables import BallotEntry, BallotInvitation, BallotWindow
+from yms.platform.mail.tables import OutboxMessage
+from yms.platform.orm import Base
+from yms.platform.web.tables import WebSession
+
+__all__ = [
+    "Account",
+    "AccountToken",
+    "Application",
+    "ApplicationEvent",
+    "BallotEntry",
+    "BallotInvitation",
+    "BallotWindow",
+    "Base",
+    "EvidenceFile",
+    "OutboxMessage",
+    "Payment",
+    "WebSession",
+]

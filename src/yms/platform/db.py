@@ -1,0 +1,97 @@
+"""The database: one engine per process, and a transaction per use case.
+
+SQLite (the default) runs in WAL mode with foreign keys on and a busy timeout;
+a writing transaction starts with ``BEGIN IMMEDIATE`` so two writers queue for
+the lock instead of failing half-way. PostgreSQL (``YMS_DATABASE_URL``) uses
+psycopg 3 with a connection pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The latest migration shipped, so a command can check that the database is up to
+# date without loading Alembic; a test holds it equal to Alembic's own head.
+SCHEMA_REVISION = "0005"
+_READ_ONLY = "yms_read_only"
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
+    # Let SQLAlchemy's "begin" event, not the driver, decide how transactions start.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # Readers take no lock (WAL); writers take the write lock at the start.
+    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def create_database_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine for `url`, configured as yms needs it on SQLite or PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+class Database:
+    """The process's engine and its sessions: ``with db.transaction() as session: ...``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = sessionmaker(engine, expire_on_commit=False)
+        self._reader = sessionmaker(
+            engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+        )
+
+    @classmethod
+    def connect(cls, url: str, *, pool_size: int = 10) -> Database:
+        """A database for `url`."""
+        return cls(create_database_engine(url, pool_size=pool_size))
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed if the block ends normally, rolled back if it raises."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads (on SQLite it takes no write lock)."""
+        with self._reader.begin() as session:
+            yield session
+
+    def revision(self) -> str | None:
+        """The migration revision the database is at, or `None` if never migrated."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""E-mail, shaped like GOV.UK Notify: the sender port, the outbox adapter and its table."""

@@ -1,0 +1,156 @@
+"""E-mail, shaped like GOV.UK Notify: a template id, an address and a personalisation.
+
+`EmailSender` is the edge: the real adapter would call Notify's
+``send_email_notification``; the default `OutboxSender` keeps each message in
+the outbox table, where the demo's operator page and the tests read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select
+
+from yms.platform.clock import Clock
+from yms.platform.db import Database
+from yms.platform.mail.tables import OutboxMessage
+from yms.platform.sealing import Sealer
+
+# Template ids, as Notify gives them; the bodies are ours, below, for the outbox.
+CONFIRM_EMAIL = "7d2c54e6-1f0b-4a55-9b5e-2f0d3c1c9a01"
+RESET_PASSWORD = "a3c0b0d4-6e8f-4c1a-8f52-1d7a0f7e2b02"  # noqa: S105 - a template id
+ACCOUNT_EXISTS = "4f6e1a3b-2c8d-4e9f-a1b2-c3d4e5f60703"
+NO_ACCOUNT = "9b8a7c6d-5e4f-4a3b-9c2d-1e0f2a3b4c04"
+
+TEMPLATES: Mapping[str, tuple[str, str]] = {
+    CONFIRM_EMAIL: (
+        "Confirm your email address",
+        (
+            "Confirm your email address to finish creating your account:\n\n((link))\n\n"
+            "The link works once and expires in 24 hours."
+        ),
+    ),
+    RESET_PASSWORD: (
+        "Reset your password",
+        (
+            "Someone asked to reset the password of your account. If it was you, "
+            "use this link:\n\n((link))\n\nThe link works once and expires in 1 hour. "
+            "If it was not you, you can ignore this email."
+        ),
+    ),
+    ACCOUNT_EXISTS: (
+        "You already have an account",
+        (
+            "Someone tried to create an account with this email address, which already "
+            "has one. Sign in at ((link)). If it was not you, you can ignore this email."
+        ),
+    ),
+    NO_ACCOUNT: (
+        "No account with this email address",
+        (
+            "Someone asked to reset a password for this email address, which has no "
+            "account. You can create one at ((link))."
+        ),
+    ),
+}
+
+
+class EmailSender(Protocol):
+    """Sends an e-mail from a template (GOV.UK Notify's ``send_email_notification``)."""
+
+    def send_email_notification(
+        self,
+        email_address: str,
+        template_id: str,
+        personalisation: Mapping[str, str],
+        reference: str | None = None,
+    ) -> str:
+        """Send it; returns the notification id."""
+        ...
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    """A message in the outbox, opened."""
+
+    notification_id: str
+    template_id: str
+    email_address: str
+    personalisation: dict[str, str]
+    created_at: datetime
+
+    @property
+    def subject(self) -> str:
+        """The template's subject line."""
+        return TEMPLATES[self.template_id][0]
+
+    @property
+    def body(self) -> str:
+        """The template's body with the personalisation put in."""
+        text = TEMPLATES[self.template_id][1]
+        for key, value in self.personalisation.items():
+            text = text.replace(f"(({key}))", value)
+        return text
+
+
+def address_hash(key: bytes, email_address: str) -> bytes:
+    """A keyed hash of an address, to find its messages without storing it in clear."""
+    return hmac.new(key, email_address.encode("utf-8"), hashlib.sha256).digest()
+
+
+class OutboxSender:
+    """Keeps every e-mail in the outbox table instead of sending it."""
+
+    def __init__(self, database: Database, sealer: Sealer, clock: Clock, key: bytes) -> None:
+        self._database, self._sealer, self._clock, self._key = database, sealer, clock, key
+
+    def send_email_notification(
+        self,
+        email_address: str,
+        template_id: str,
+        personalisation: Mapping[str, str],
+        reference: str | None = None,
+    ) -> str:
+        """Store the message; returns its notification id."""
+        if template_id not in TEMPLATES:
+            raise ValueError(f"no template {template_id}")
+        notification_id = str(uuid.uuid4())
+        with self._database.transaction() as db:
+            db.add(
+                OutboxMessage(
+                    notification_id=notification_id,
+                    template_id=template_id,
+                    to_hash=address_hash(self._key, email_address),
+                    to_sealed=self._sealer.seal(email_address.encode("utf-8")),
+                    personalisation_sealed=self._sealer.seal(
+                        json.dumps(dict(personalisation)).encode("utf-8")
+                    ),
+                    reference=reference,
+                    created_at=self._clock.now(),
+                )
+            )
+        return notification_id
+
+    def messages(self, email_address: str | None = None, limit: int = 100) -> list[SentEmail]:
+        """The latest messages (to one address, if given), newest first."""
+        query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+        if email_address is not None:
+            query = query.where(OutboxMessage.to_hash == address_hash(self._key, email_address))
+        with self._database.reading() as db:
+            return [
+                SentEmail(
+                    message.notification_id,
+                    message.template_id,
+                    self._sealer.open(message.to_sealed).decode("utf-8"),
+                    json.loads(self._sealer.open(message.personalisation_sealed)),
+                    message.created_at,
+                )
+                for message in db.scalars(query)
+            ]

@@ -1,0 +1,50 @@
+"""The local stand-in for GOV.UK Pay's payment page (only when the fake provider is in use)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from yms.platform.payments.provider import FakePaymentProvider
+from yms.platform.web.csrf import csrf_form
+from yms.platform.web.rendering import render
+from yms.platform.web.session_middleware import visit_of
+
+router = APIRouter(prefix="/fake-pay", include_in_schema=False)
+OUTCOMES = {"pay": "success", "decline": "failed", "cancel": "cancelled"}
+
+
+def _provider(request: Request) -> FakePaymentProvider | None:
+    provider = visit_of(request).ctx.pay
+    return provider if isinstance(provider, FakePaymentProvider) else None
+
+
+@router.get("/{payment_id}")
+def payment_page(request: Request, payment_id: str) -> Response:
+    """Enter card details (pretend): pay, have the card declined, or cancel."""
+    provider = _provider(request)
+    details = provider.details(payment_id) if provider else None
+    if details is None:
+        return render(request, "errors/404.html", status=404, form=False)
+    amount, description, return_url, finished = details
+    if finished:  # back on the page after paying: as GOV.UK Pay does, return to the service
+        return RedirectResponse(return_url, status_code=303)
+    return render(
+        request,
+        "fake_pay/page.html",
+        payment_id=payment_id,
+        amount=f"£{amount / 100:,.2f}",
+        description=description,
+    )
+
+
+@router.post("/{payment_id}")
+async def finish(request: Request, payment_id: str) -> Response:
+    """End the payment as chosen, and return to the service."""
+    form = await csrf_form(request)
+    provider = _provider(request)
+    if provider is None or provider.details(payment_id) is None:
+        return render(request, "errors/404.html", status=404, form=False)
+    outcome = OUTCOMES.get(str(form.get("outcome")), "cancelled")
+    return_url = provider.finish(payment_id, outcome)  # type: ignore[arg-type]
+    return RedirectResponse(return_url, status_code=303)

@@ -1,0 +1,1 @@
+"""Web plumbing every feature uses: sessions, CSRF, headers, problems, forms, templates."""

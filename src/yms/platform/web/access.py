@@ -1,0 +1,45 @@
+"""Who may see what: signed-in checks and roles, for every route that needs them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from fastapi import HTTPException, Request
+
+from yms.platform.web.ratelimit import RateLimit
+from yms.platform.web.session_middleware import visit_of
+
+
+class SignInRequiredError(HTTPException):
+    """The page is for signed-in people; the handler sends them to sign in."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(status_code=401, detail=next_url)
+
+
+class TooManyAttemptsError(HTTPException):
+    """A rate limit was reached."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=429, detail="too many attempts", headers={"Retry-After": "60"})
+
+
+def require_role(request: Request, role: str) -> str:
+    """The signed-in account's id, if it has `role`; otherwise sign in, or 403."""
+    visit = visit_of(request)
+    account_id = visit.account_id
+    if account_id is None:
+        raise SignInRequiredError(quote(request.url.path))
+    role_of: Callable[[str], str | None] = request.app.state.role_of
+    if role_of(account_id) != role:
+        raise HTTPException(status_code=403, detail="forbidden")
+    return account_id
+
+
+def limited(request: Request, name: str) -> None:
+    """Count an attempt at form `name` from this client; raise when over its limit."""
+    limits: dict[str, RateLimit] = request.app.state.rate_limits
+    client = request.client.host if request.client else "unknown"
+    if not limits[name].allow(f"{name}|{client}"):
+        raise TooManyAttemptsError

@@ -1,0 +1,114 @@
+"""Reading what people type: dates in three boxes, amounts, whole numbers, yes or no.
+
+Each reader returns the value or raises `FieldError` with a message in the
+GOV.UK Design System's words, which the page shows beside the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from starlette.datastructures import FormData
+
+from yms.platform.web.templating import translations
+
+PENCE_PLACES = -2  # Decimal exponent of an amount in pounds and pence
+
+
+def _(text: str) -> str:
+    return translations().gettext(text)
+
+
+class FieldError(ValueError):
+    """What is wrong with one field, as the page should say it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def text(form: FormData, field: str) -> str:
+    """A text field, trimmed ('' when absent)."""
+    value = form.get(field)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def typed_date(form: FormData, field: str) -> dict[str, str]:
+    """The three boxes of a date as typed, to show them again."""
+    return {part: text(form, f"{field}-{part}") for part in ("day", "month", "year")}
+
+
+def read_date(form: FormData, field: str, name: str, *, required: bool = True) -> date | None:
+    """A real date from day, month and year boxes; `name` is how the question names it."""
+    typed = typed_date(form, field)
+    if not any(typed.values()):
+        if required:
+            raise FieldError(field, _("Enter {name}").format(name=name))
+        return None
+    missing = [part for part, value in typed.items() if not value]
+    if missing:
+        raise FieldError(
+            field, _("{name} must include a {part}").format(name=name.capitalize(), part=missing[0])
+        )
+    if not all(value.isdigit() for value in typed.values()) or len(typed["year"]) != 4:  # noqa: PLR2004 - a four-digit year
+        raise FieldError(field, _("{name} must be a real date").format(name=name.capitalize()))
+    try:
+        return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+    except ValueError:
+        raise FieldError(
+            field, _("{name} must be a real date").format(name=name.capitalize())
+        ) from None
+
+
+def yes_no(form: FormData, field: str, message: str) -> bool:
+    """A yes/no radio; `message` says what to choose when neither was."""
+    value = text(form, field)
+    if value not in {"yes", "no"}:
+        raise FieldError(field, message)
+    return value == "yes"
+
+
+def choice(form: FormData, field: str, options: set[str], message: str) -> str:
+    """One of `options`."""
+    value = text(form, field)
+    if value not in options:
+        raise FieldError(field, message)
+    return value
+
+
+def amount(form: FormData, field: str, name: str) -> Decimal:
+    """Money typed as a number, with or without pence and thousands commas."""
+    typed = text(form, field).replace(",", "").lstrip("£€")
+    if not typed:
+        raise FieldError(field, _("Enter {name}").format(name=name))
+    try:
+        value = Decimal(typed)
+    except InvalidOperation:
+        raise FieldError(
+            field,
+            _("{name} must be an amount, like 2530 or 2530.50").format(name=name.capitalize()),
+        ) from None
+    if not value.is_finite() or value < 0 or value.as_tuple().exponent < PENCE_PLACES:  # type: ignore[operator]
+        raise FieldError(
+            field,
+            _("{name} must be an amount, like 2530 or 2530.50").format(name=name.capitalize()),
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+def whole_number(form: FormData, field: str, name: str, *, maximum: int) -> int:
+    """A whole number from 0 to `maximum`."""
+    typed = text(form, field)
+    if not typed:
+        raise FieldError(field, _("Enter {name}").format(name=name))
+    if not typed.isdigit():
+        raise FieldError(field, _("{name} must be a whole number").format(name=name.capitalize()))
+    value = int(typed)
+    if value > maximum:
+        raise FieldError(
+            field,
+            _("{name} must be {maximum} or fewer").format(name=name.capitalize(), maximum=maximum),
+        )
+    return value

@@ -1,0 +1,105 @@
+"""Browser sessions, kept on the server: started, read, changed, rotated on sign-in, ended.
+
+The cookie holds a random 256-bit token; the database holds only its SHA-256,
+the CSRF token, who is signed in, and the answers of journeys in progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from yms.platform.context import ServiceContext
+from yms.platform.web.tables import WebSession
+
+SESSION_LIFETIME = timedelta(hours=12)
+
+
+def _seal(ctx: ServiceContext, data: dict[str, object]) -> bytes:
+    return ctx.sealer.seal(json.dumps(data).encode("utf-8"))
+
+
+def _open(ctx: ServiceContext, sealed: bytes) -> dict[str, object]:
+    opened: dict[str, object] = json.loads(ctx.sealer.open(sealed))
+    return opened
+
+
+def _hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8")).digest()
+
+
+@dataclass
+class Session:
+    """A session as a request sees it; `data` may be changed and then saved."""
+
+    token: str
+    csrf_token: str
+    account_id: str | None = None
+    data: dict[str, object] = field(default_factory=dict)
+
+
+def start(ctx: ServiceContext, *, account_id: str | None = None) -> Session:
+    """A new session with fresh tokens."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = ctx.clock.now()
+    with ctx.database.transaction() as db:
+        db.add(
+            WebSession(
+                token_hash=_hash(token),
+                csrf_token=csrf,
+                account_id=account_id,
+                data_sealed=_seal(ctx, {}),
+                created_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+        )
+    return Session(token, csrf, account_id)
+
+
+def load(ctx: ServiceContext, token: str) -> Session | None:
+    """The live session with this token, or `None` (unknown or expired)."""
+    with ctx.database.reading() as db:
+        stored = db.get(WebSession, _hash(token))
+        if stored is None or stored.expires_at <= ctx.clock.now():
+            return None
+        return Session(token, stored.csrf_token, stored.account_id, _open(ctx, stored.data_sealed))
+
+
+def save(ctx: ServiceContext, session: Session) -> None:
+    """Store the session's data, and keep it alive for another lifetime."""
+    with ctx.database.transaction() as db:
+        stored = db.get(WebSession, _hash(session.token))
+        if stored is None:
+            return
+        stored.data_sealed = _seal(ctx, session.data)
+        stored.expires_at = ctx.clock.now() + SESSION_LIFETIME
+
+
+def rotate(ctx: ServiceContext, session: Session, *, account_id: str | None) -> Session:
+    """End `session` and start another for `account_id`, carrying its data over.
+
+    Called on signing in and out, so a token known before cannot be used after.
+    """
+    end(ctx, session.token)
+    fresh = start(ctx, account_id=account_id)
+    fresh.data = dict(session.data)
+    save(ctx, fresh)
+    return fresh
+
+
+def end(ctx: ServiceContext, token: str) -> None:
+    """Forget a session."""
+    with ctx.database.transaction() as db:
+        db.execute(delete(WebSession).where(WebSession.token_hash == _hash(token)))
+
+
+def purge_expired(ctx: ServiceContext) -> int:
+    """Delete every expired session; returns how many."""
+    with ctx.database.transaction() as db:
+        result = db.execute(delete(WebSession).where(WebSession.expires_at <= ctx.clock.now()))
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,28 @@
+"""Tables of the web service: sessions, kept on the server, named by a random token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yms.platform.orm import Base, UTCDateTime
+
+
+class WebSession(Base):
+    """A browser's session: its CSRF token, who is signed in, and journey answers.
+
+    Only a hash of the cookie's token is stored, so the table cannot be used to
+    take over a session; the answers are sealed, so it cannot be read either.
+    """
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Journey answers (which may hold a passport number), sealed with the data key.
+    data_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,31 @@
+"""The JSON API's scheme list: every version the service knows, with its dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from yms.platform.web.session_middleware import visit_of
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/schemes")
+def schemes(request: Request) -> list[dict[str, Any]]:
+    """Every scheme version: id, version, title, status and effective dates."""
+    catalogue = visit_of(request).ctx.catalogue
+    return [
+        {
+            "id": scheme.id,
+            "version": scheme.version,
+            "title": scheme.title,
+            "status": scheme.status.value,
+            "effective_from": scheme.effective_from.isoformat(),
+            "effective_until": scheme.effective_until.isoformat()
+            if scheme.effective_until
+            else None,
+            "arrangements": len(scheme.arrangements),
+        }
+        for scheme in catalogue.schemes
+    ]

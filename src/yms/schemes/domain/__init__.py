@@ -1,0 +1,1 @@
+"""The scheme model: parties, arrangements, requirements with their rules, allocations, fees."""

@@ -1,0 +1,128 @@
+"""Accounts: sign up, confirm by link, sign in, reset; the same answer for any address."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from yms.accounts import services as accounts
+from yms.accounts.tables import Account
+from yms.kernel.errors import InvalidInputError, RefusedError
+from yms.platform.clock import FixedClock
+from yms.platform.context import ServiceContext
+from yms.platform.mail import outbox as notifications
+from yms.platform.mail.outbox import OutboxSender, SentEmail
+
+PASSWORD = "correct horse battery"
+
+
+def inbox(ctx: ServiceContext, address: str) -> list[SentEmail]:
+    assert isinstance(ctx.mailer, OutboxSender)
+    return ctx.mailer.messages(address)
+
+
+def link_in(message: SentEmail) -> str:
+    return message.personalisation["link"]
+
+
+def token_of(message: SentEmail) -> str:
+    return link_in(message).rsplit("/", 1)[1]
+
+
+def test_sign_up_sends_a_confirmation_link(ctx: ServiceContext) -> None:
+    accounts.sign_up(ctx, " Ana@Example.ORG ", PASSWORD)
+    [message] = inbox(ctx, "ana@example.org")
+    assert message.template_id == notifications.CONFIRM_EMAIL
+    assert link_in(message).startswith("http://localhost:8000/confirm-email/")
+    assert token_of(message) in message.body
+    signed_in = accounts.confirm_email(ctx, token_of(message))
+    assert signed_in.email_confirmed
+    assert accounts.email_of(ctx, signed_in.account_id) == "ana@example.org"
+    with pytest.raises(RefusedError, match="already been used"):
+        accounts.confirm_email(ctx, token_of(message))
+
+
+def test_the_address_is_not_stored_in_clear(ctx: ServiceContext) -> None:
+    accounts.sign_up(ctx, "ana@example.org", PASSWORD)
+    with ctx.database.reading() as db:
+        account = db.query(Account).one()
+        assert b"ana@example.org" not in account.email_sealed
+        assert b"ana@example.org" not in account.email_hash
+        assert account.password_hash.startswith("$argon2id$")
+
+
+def test_signing_up_twice_says_the_same_and_tells_the_owner(ctx: ServiceContext) -> None:
+    accounts.sign_up(ctx, "ana@example.org", PASSWORD)
+    assert accounts.sign_up(ctx, "ana@example.org", "another long password") is None
+    templates = [m.template_id for m in inbox(ctx, "ana@example.org")]
+    assert templates == [notifications.ACCOUNT_EXISTS, notifications.CONFIRM_EMAIL]
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "field", "message"),
+    [
+        ("", PASSWORD, "email", "Enter your email address"),
+        ("ana@", PASSWORD, "email", "correct format"),
+        ("ana@example.org", "short", "password", "10 characters or more"),
+        ("ana@example.org", "x" * 257, "password", "256 characters or fewer"),
+        ("ana.long@example.org", "ANA.LONG@example.org", "password", "not be your email"),
+    ],
+)
+def test_sign_up_names_the_bad_field(
+    ctx: ServiceContext, email: str, password: str, field: str, message: str
+) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        accounts.sign_up(ctx, email, password)
+    assert raised.value.problems[0].path == field
+    assert message in raised.value.problems[0].message
+
+
+def test_sign_in_gives_one_answer_for_every_failure(ctx: ServiceContext) -> None:
+    accounts.sign_up(ctx, "ana@example.org", PASSWORD)
+    signed_in = accounts.sign_in(ctx, "ANA@example.org", PASSWORD)
+    assert signed_in.role == "applicant"
+    assert not signed_in.email_confirmed
+    messages = set()
+    for email, password in [
+        ("ana@example.org", "wrong password!"),
+        ("nobody@example.org", PASSWORD),
+        ("not an address", PASSWORD),
+    ]:
+        with pytest.raises(RefusedError) as raised:
+            accounts.sign_in(ctx, email, password)
+        messages.add(str(raised.value))
+    assert len(messages) == 1
+
+
+def test_password_reset(ctx: ServiceContext, clock: FixedClock) -> None:
+    accounts.sign_up(ctx, "ana@example.org", PASSWORD)
+    accounts.request_password_reset(ctx, "ana@example.org")
+    message = inbox(ctx, "ana@example.org")[0]
+    assert message.template_id == notifications.RESET_PASSWORD
+    with pytest.raises(InvalidInputError):
+        accounts.reset_password(ctx, token_of(message), "short")
+    accounts.reset_password(ctx, token_of(message), "a brand new password")
+    assert accounts.sign_in(ctx, "ana@example.org", "a brand new password").email_confirmed
+    with pytest.raises(RefusedError):
+        accounts.sign_in(ctx, "ana@example.org", PASSWORD)
+    accounts.request_password_reset(ctx, "ana@example.org")
+    late = inbox(ctx, "ana@example.org")[0]
+    clock.instant += timedelta(hours=1)
+    with pytest.raises(RefusedError, match="expired"):
+        accounts.reset_password(ctx, token_of(late), "yet another password")
+
+
+def test_a_reset_for_an_unknown_address_tells_only_that_address(ctx: ServiceContext) -> None:
+    assert accounts.request_password_reset(ctx, "nobody@example.org") is None
+    [message] = inbox(ctx, "nobody@example.org")
+    assert message.template_id == notifications.NO_ACCOUNT
+
+
+def test_links_of_the_wrong_kind_or_made_up_are_refused(ctx: ServiceContext) -> None:
+    accounts.sign_up(ctx, "ana@example.org", PASSWORD)
+    confirm = token_of(inbox(ctx, "ana@example.org")[0])
+    with pytest.raises(RefusedError, match="not valid"):
+        accounts.reset_password(ctx, confirm, "a brand new password")
+    with pytest.raises(RefusedError, match="not valid"):
+        accounts.confirm_email(ctx, "made-up")

@@ -1,0 +1,46 @@
+"""Server-side browser sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from yms.platform.clock import FixedClock
+from yms.platform.context import ServiceContext
+from yms.platform.web import sessions
+
+
+def test_a_session_keeps_its_data(ctx: ServiceContext) -> None:
+    started = sessions.start(ctx)
+    started.data["check"] = {"scheme": "uk-yms"}
+    sessions.save(ctx, started)
+    loaded = sessions.load(ctx, started.token)
+    assert loaded is not None
+    assert loaded.data == {"check": {"scheme": "uk-yms"}}
+    assert loaded.csrf_token == started.csrf_token
+    assert sessions.load(ctx, "not-a-token") is None
+
+
+def test_sessions_expire_unless_used(ctx: ServiceContext, clock: FixedClock) -> None:
+    kept, dropped = sessions.start(ctx), sessions.start(ctx)
+    clock.instant += timedelta(hours=11)
+    sessions.save(ctx, kept)
+    clock.instant += timedelta(hours=1)
+    assert sessions.load(ctx, dropped.token) is None
+    assert sessions.load(ctx, kept.token) is not None
+    assert sessions.purge_expired(ctx) == 1
+
+
+def test_rotation_gives_new_tokens_and_ends_the_old(ctx: ServiceContext) -> None:
+    old = sessions.start(ctx)
+    old.data["answers"] = [1]
+    sessions.save(ctx, old)
+    new = sessions.rotate(ctx, old, account_id="acct-1")
+    assert (new.token, new.csrf_token) != (old.token, old.csrf_token)
+    assert sessions.load(ctx, old.token) is None
+    loaded = sessions.load(ctx, new.token)
+    assert loaded is not None
+    assert (loaded.account_id, loaded.data) == ("acct-1", {"answers": [1]})
+    sessions.end(ctx, new.token)
+    assert sessions.load(ctx, new.token) is None
+    sessions.save(ctx, new)  # saving an ended session does not bring it back
+    assert sessions.load(ctx, new.token) is None
