@@ -21,6 +21,7 @@ from tests.databases import (
     postgres_admin_url,
     sqlite_copy,
 )
+from yms.cli.worker import build_worker
 from yms.platform.clock import Clock, FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.db import Database
@@ -111,12 +112,17 @@ def ctx(database: Database, clock: FixedClock, tmp_path: Path) -> ServiceContext
 def context_for_tests(database: Database, clock: Clock, files: Path) -> ServiceContext:
     """A service context for tests: fixed keys, fast Argon2, seeded refs, files in `files`."""
     randomness = random.Random(20261125)  # noqa: S311 - references need only be distinct here
-    return ServiceContext(
+    return ServiceContext.create(
         database=database,
         clock=clock,
         identity_key=b"test-identity-key-test-identity-key",
         sealer=Sealer(Fernet.generate_key().decode("ascii")),
         random_bytes=randomness.randbytes,
         passwords=FAST_ARGON2,
-        evidence=LocalDiskStore(files),
+        files=LocalDiskStore(files),
     )
+
+
+def run_jobs(ctx: ServiceContext) -> int:
+    """Run every job that is due now, as `yms worker` would; returns how many ran."""
+    return build_worker(ctx).run_due()

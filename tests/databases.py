@@ -12,11 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from yms.migrations import apply as migrate
 from yms.migrations.metadata import Base
+from yms.platform.audit.chain import GENESIS
+from yms.platform.audit.tables import AuditHead
 from yms.platform.db import Database
 
 BACKENDS = ("sqlite", "postgresql")
@@ -49,6 +51,8 @@ def empty_postgres(database: Database) -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with database.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # The one row the migrations put in: the head of an empty audit chain.
+        connection.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS.hex()))
 
 
 def migrated_sqlite_template(directory: Path) -> Path:

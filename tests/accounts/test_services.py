@@ -6,20 +6,16 @@ from datetime import timedelta
 
 import pytest
 
+from tests.fixtures.web import inbox
 from yms.accounts import services as accounts
 from yms.accounts.tables import Account
 from yms.kernel.errors import InvalidInputError, RefusedError
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.mail import outbox as notifications
-from yms.platform.mail.outbox import OutboxSender, SentEmail
+from yms.platform.mail.outbox import SentEmail
 
 PASSWORD = "correct horse battery"
-
-
-def inbox(ctx: ServiceContext, address: str) -> list[SentEmail]:
-    assert isinstance(ctx.mailer, OutboxSender)
-    return ctx.mailer.messages(address)
 
 
 def link_in(message: SentEmail) -> str:

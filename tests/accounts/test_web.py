@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.web import Browser, sign_up_and_in
+from tests.fixtures.web import Browser, inbox, sign_up_and_in
 from yms.platform.context import ServiceContext
-from yms.platform.mail.outbox import OutboxSender
 
 PASSWORD = "a good long password"
 
 
 def emails(ctx: ServiceContext, address: str) -> list[str]:
-    assert isinstance(ctx.mailer, OutboxSender)
-    return [m.personalisation["link"] for m in ctx.mailer.messages(address)]
+    return [m.personalisation["link"] for m in inbox(ctx, address)]
 
 
 def test_sign_up_confirm_and_see_the_account(browser: Browser, web_ctx: ServiceContext) -> None:

@@ -8,7 +8,7 @@ from tests.ballot.builders import BEACON, hong_kong_window
 from tests.ballot.builders import BROWSER_IDENTITY as IDENTITY
 from tests.ballot.builders import enter_in_browser as enter
 from tests.fixtures.web import Browser, sign_in, sign_up_and_in
-from yms.applications import services as applications
+from yms.applications.services.drafts import add_message
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import entries_of
 from yms.ballot.services.invitations import invite_round
@@ -25,9 +25,9 @@ def invited(browser: Browser, ctx: ServiceContext, clock: FixedClock) -> str:
     account = sign_up_and_in(browser, ctx, "ana@example.org")
     enter(browser)
     clock.instant = window.closes_at
-    ballot_windows.close_window(ctx, window.window_id, BEACON)
-    ballot_windows.run_draw(ctx, window.window_id)
-    invite_round(ctx, window.window_id)
+    ballot_windows.close_window(ctx, window.window_id, BEACON, actor="operator")
+    ballot_windows.run_draw(ctx, window.window_id, actor="operator")
+    invite_round(ctx, window.window_id, actor="operator")
     sign_in(browser, "ana@example.org")  # days have passed: the session has expired
     [entry] = entries_of(ctx, account)
     assert entry.invitation_ref is not None
@@ -124,7 +124,7 @@ def test_accept_apply_pay_and_follow(
     back = browser.get(returned.removeprefix(web_ctx.public_url), follow_redirects=False)
     assert back.headers["location"] == f"{case_url}/confirmation"
     assert browser.get(f"{case_url}/declaration", follow_redirects=False).status_code == 303
-    applications.add_message(web_ctx, case_ref, "We have started checking your documents.")
+    add_message(web_ctx, case_ref, "We have started checking your documents.", actor="caseworker")
     case_page = browser.get(case_url).text
     assert "Submitted" in case_page
     assert "We have started checking your documents." in case_page

@@ -32,7 +32,7 @@ def hong_kong_window(ctx: ServiceContext, **overrides: Any) -> WindowStatus:
         "places": 2,
     }
     plan.update(overrides)
-    return open_window(ctx, WindowPlan(**plan))
+    return open_window(ctx, WindowPlan(**plan), actor="operator")
 
 
 def entry(
@@ -58,8 +58,8 @@ def drawn_window(ctx: ServiceContext, clock: FixedClock, entrants: int, **overri
     for number in range(entrants):
         enter_ballot(ctx, entry(window.window_id, number))
     clock.instant = window.closes_at
-    close_window(ctx, window.window_id, BEACON)
-    run_draw(ctx, window.window_id)
+    close_window(ctx, window.window_id, BEACON, actor="operator")
+    run_draw(ctx, window.window_id, actor="operator")
     return window.window_id
 
 

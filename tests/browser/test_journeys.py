@@ -13,12 +13,12 @@ from playwright.sync_api import expect
 
 from tests.ballot.builders import BEACON, hong_kong_window
 from tests.browser.conftest import Visit
+from tests.fixtures.web import inbox
 from yms.accounts import services as accounts
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.invitations import invite_round
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
-from yms.platform.mail.outbox import OutboxSender
 
 PASSWORD = "a good long password"
 PDF = b"%PDF-1.7\n" + b"0" * 4000
@@ -52,8 +52,7 @@ def test_account_journey(visit: Visit, web_ctx: ServiceContext) -> None:
     page.get_by_label("Create a password").fill(PASSWORD)
     visit.submit("Create account")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
-    assert isinstance(web_ctx.mailer, OutboxSender)
-    link = web_ctx.mailer.messages("ana@example.org")[0].personalisation["link"]
+    link = inbox(web_ctx, "ana@example.org")[0].personalisation["link"]
     visit.page.goto(link)
     visit.check()
     expect(page.get_by_role("alert")).to_contain_text("Your email address is confirmed")
@@ -69,7 +68,7 @@ def test_account_journey(visit: Visit, web_ctx: ServiceContext) -> None:
     visit.check()
     page.get_by_label("What is the email address of your account?").fill("ana@example.org")
     visit.submit("Send the link")
-    reset = web_ctx.mailer.messages("ana@example.org")[0].personalisation["link"]
+    reset = inbox(web_ctx, "ana@example.org")[0].personalisation["link"]
     visit.page.goto(reset)
     visit.check()
     page.get_by_label("Choose a new password").fill(PASSWORD + " again")
@@ -173,9 +172,9 @@ def test_enter_accept_apply_pay_and_withdraw(
     ref = enter_ballot(visit)
     # The operator closes the ballot, draws and invites; days pass.
     clock.instant = window.closes_at
-    ballot_windows.close_window(web_ctx, window.window_id, BEACON)
-    ballot_windows.run_draw(web_ctx, window.window_id)
-    invite_round(web_ctx, window.window_id)
+    ballot_windows.close_window(web_ctx, window.window_id, BEACON, actor="operator")
+    ballot_windows.run_draw(web_ctx, window.window_id, actor="operator")
+    invite_round(web_ctx, window.window_id, actor="operator")
     clock.instant += timedelta(hours=1)
     sign_in(visit, "ana@example.org")
     visit.goto("/applications")

@@ -1,8 +1,10 @@
-"""Accounts: sign up, confirm the e-mail address by link, sign in, reset the password.
+"""Accounts: sign up, confirm the e-mail address by link, sign in, reset the password, roles.
 
-Passwords are hashed with Argon2id. Every answer is the same whether or not an
-address has an account, so the service cannot be used to find out who has one:
-the difference goes by e-mail, to the address itself.
+Passwords are hashed with Argon2id, before any transaction opens (hashing is
+slow on purpose, and a write lock is not). Every answer is the same whether or
+not an address has an account, so the service cannot be used to find out who
+has one: the difference goes by e-mail, to the address itself. E-mails are
+queued in the same unit of work as the change they tell of.
 """
 
 from __future__ import annotations
@@ -17,17 +19,21 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from yms.accounts.domain import check_password, normalise_email
+from yms.accounts.domain import Role, check_password, normalise_email
 from yms.accounts.tables import Account, AccountToken
-from yms.kernel.errors import InvalidInputError, RefusedError
+from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.context import ServiceContext
 from yms.platform.mail import outbox as notifications
+from yms.platform.unit_of_work import UnitOfWork
+from yms.platform.web import sessions
 
 CONFIRM_FOR = timedelta(hours=24)
 RESET_FOR = timedelta(hours=1)
 # A hash to verify against when there is no account, so both cases take as long.
 _DUMMY_HASH_INPUT = "not a password anyone has"
+VISITOR = "visitor"  # the actor before an account is known
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +41,7 @@ class SignedIn:
     """Who signed in."""
 
     account_id: str
-    role: str
+    role: Role
     email_confirmed: bool
 
 
@@ -53,17 +59,20 @@ def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
-def _issue_token(ctx: ServiceContext, account_id: str, purpose: str, lasts: timedelta) -> str:
+def _new_account_id() -> str:
+    return "acct_" + secrets.token_hex(12)
+
+
+def _issue_token(uow: UnitOfWork, account_id: str, purpose: str, lasts: timedelta) -> str:
     token = secrets.token_urlsafe(32)
-    with ctx.database.transaction() as db:
-        db.add(
-            AccountToken(
-                token_hash=_token_hash(token),
-                account_id=account_id,
-                purpose=purpose,
-                expires_at=ctx.clock.now() + lasts,
-            )
+    uow.session.add(
+        AccountToken(
+            token_hash=_token_hash(token),
+            account_id=account_id,
+            purpose=purpose,
+            expires_at=uow.now() + lasts,
         )
+    )
     return token
 
 
@@ -72,24 +81,60 @@ def _find(ctx: ServiceContext, address: str) -> Account | None:
         return db.scalar(select(Account).where(Account.email_hash == _email_hash(ctx, address)))
 
 
-def sign_up(ctx: ServiceContext, email: str, password: str, *, role: str = "applicant") -> None:
+def _add_account(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    account_id: str,
+    address: str,
+    password_hash: str,
+    *,
+    role: Role,
+    confirmed: bool,
+) -> None:
+    now = uow.now()
+    uow.session.add(
+        Account(
+            id=account_id,
+            email_hash=_email_hash(ctx, address),
+            email_sealed=ctx.sealer.seal(address.encode("utf-8")),
+            password_hash=password_hash,
+            role=role.value,
+            created_at=now,
+            email_confirmed_at=now if confirmed else None,
+        )
+    )
+    uow.session.flush()  # the unique address is checked here, inside the unit
+    uow.audit("account.created", account_id, role=role, email_confirmed=confirmed)
+
+
+def sign_up(ctx: ServiceContext, email: str, password: str, *, role: Role = Role.APPLICANT) -> None:
     """Create an account and send the confirmation link; if the address has one, say so by e-mail.
 
-    Returns the same (nothing) either way.
+    Returns the same (nothing) either way, even when two sign-ups for one
+    address race: the second finds the first and sends the "you already have
+    an account" message.
     """
     address = normalise_email(email)
     check_password(password, address)
-    existing = _find(ctx, address)
-    if existing is not None:
-        ctx.mailer.send_email_notification(
-            address, notifications.ACCOUNT_EXISTS, {"link": f"{ctx.public_url}/sign-in"}
-        )
-        return
-    account_id = create_account(ctx, address, password, role=role)
-    token = _issue_token(ctx, account_id, "confirm_email", CONFIRM_FOR)
-    ctx.mailer.send_email_notification(
-        address, notifications.CONFIRM_EMAIL, {"link": f"{ctx.public_url}/confirm-email/{token}"}
-    )
+    password_hash = ctx.passwords.hash(password)
+    account_id = _new_account_id()
+    try:
+        with ctx.unit(actor=account_id) as uow:
+            _add_account(
+                uow, ctx, account_id, address, password_hash, role=Role(role), confirmed=False
+            )
+            token = _issue_token(uow, account_id, "confirm_email", CONFIRM_FOR)
+            notifications.queue_email(
+                uow,
+                address,
+                notifications.CONFIRM_EMAIL,
+                {"link": f"{ctx.public_url}/confirm-email/{token}"},
+            )
+    except IntegrityError:
+        with ctx.unit(actor=VISITOR) as uow:
+            notifications.queue_email(
+                uow, address, notifications.ACCOUNT_EXISTS, {"link": f"{ctx.public_url}/sign-in"}
+            )
 
 
 def create_account(
@@ -97,52 +142,58 @@ def create_account(
     email: str,
     password: str,
     *,
-    role: str = "applicant",
+    role: Role = Role.APPLICANT,
     confirmed: bool = False,
+    actor: str = "system",
 ) -> str:
-    """Store a new account (no e-mail sent); returns its id. Sign-up and the demo use this."""
+    """Store a new account (no e-mail sent); returns its id. The demo and `yms accounts` use this.
+
+    Raises `RefusedError` if the address already has an account.
+    """
     address = normalise_email(email)
     check_password(password, address)
-    account_id = "acct_" + secrets.token_hex(12)
-    now = ctx.clock.now()
-    with ctx.database.transaction() as db:
-        db.add(
-            Account(
-                id=account_id,
-                email_hash=_email_hash(ctx, address),
-                email_sealed=ctx.sealer.seal(address.encode("utf-8")),
-                password_hash=ctx.passwords.hash(password),
-                role=role,
-                created_at=now,
-                email_confirmed_at=now if confirmed else None,
+    password_hash = ctx.passwords.hash(password)
+    account_id = _new_account_id()
+    try:
+        with ctx.unit(actor=actor) as uow:
+            _add_account(
+                uow, ctx, account_id, address, password_hash, role=Role(role), confirmed=confirmed
             )
-        )
+    except IntegrityError:
+        raise RefusedError("an account with this email address already exists") from None
     return account_id
 
 
-def _use_token(ctx: ServiceContext, token: str, purpose: str) -> Account:
-    """Spend a one-time token; raises `RefusedError` if unknown, used or expired."""
-    with ctx.database.transaction() as db:
-        stored = db.get(AccountToken, _token_hash(token), with_for_update=True)
-        now = ctx.clock.now()
-        if stored is None or stored.purpose != purpose:
-            raise RefusedError("This link is not valid. It may have been copied wrongly.")
-        if stored.used_at is not None:
-            raise RefusedError("This link has already been used.")
-        if stored.expires_at <= now:
-            raise RefusedError("This link has expired.")
-        stored.used_at = now
-        account = db.get(Account, stored.account_id)
-        assert account is not None  # noqa: S101 - a foreign key
-        if purpose == "confirm_email" and account.email_confirmed_at is None:
-            account.email_confirmed_at = now
-        return account
+def _token_account(ctx: ServiceContext, token: str) -> str | None:
+    with ctx.database.reading() as db:
+        stored = db.get(AccountToken, _token_hash(token))
+        return stored.account_id if stored else None
+
+
+def _use_token(uow: UnitOfWork, token: str, purpose: str) -> Account:
+    """Spend a one-time token in `uow`; raises `RefusedError` if unknown, used or expired."""
+    stored = uow.session.get(AccountToken, _token_hash(token), with_for_update=True)
+    now = uow.now()
+    if stored is None or stored.purpose != purpose:
+        raise RefusedError("This link is not valid. It may have been copied wrongly.")
+    if stored.used_at is not None:
+        raise RefusedError("This link has already been used.")
+    if stored.expires_at <= now:
+        raise RefusedError("This link has expired.")
+    stored.used_at = now
+    account = uow.session.get(Account, stored.account_id)
+    assert account is not None  # noqa: S101 - a foreign key
+    if account.email_confirmed_at is None:  # a link that reached the address confirms it
+        account.email_confirmed_at = now
+        uow.audit("account.email_confirmed", account.id)
+    return account
 
 
 def confirm_email(ctx: ServiceContext, token: str) -> SignedIn:
     """Confirm the address a link was sent to; returns the account, now confirmed."""
-    account = _use_token(ctx, token, "confirm_email")
-    return SignedIn(account.id, account.role, email_confirmed=True)
+    with ctx.unit(actor=_token_account(ctx, token) or VISITOR) as uow:
+        account = _use_token(uow, token, "confirm_email")
+        return SignedIn(account.id, Role(account.role), email_confirmed=True)
 
 
 def sign_in(ctx: ServiceContext, email: str, password: str) -> SignedIn:
@@ -161,59 +212,84 @@ def sign_in(ctx: ServiceContext, email: str, password: str) -> SignedIn:
     except (VerificationError, InvalidHashError):
         raise refused from None
     if ctx.passwords.check_needs_rehash(account.password_hash):
-        with ctx.database.transaction() as db:
-            stored = db.get(Account, account.id)
+        rehashed = ctx.passwords.hash(password)
+        with ctx.unit(actor=account.id) as uow:
+            stored = uow.session.get(Account, account.id)
             if stored is not None:
-                stored.password_hash = ctx.passwords.hash(password)
-    return SignedIn(account.id, account.role, account.email_confirmed_at is not None)
+                stored.password_hash = rehashed
+    return SignedIn(account.id, Role(account.role), account.email_confirmed_at is not None)
 
 
 def request_password_reset(ctx: ServiceContext, email: str) -> None:
     """E-mail a reset link if the address has an account (or say it has none, to it alone)."""
     address = normalise_email(email)
     account = _find(ctx, address)
-    if account is None:
-        ctx.mailer.send_email_notification(
-            address, notifications.NO_ACCOUNT, {"link": f"{ctx.public_url}/sign-up"}
+    with ctx.unit(actor=account.id if account else VISITOR) as uow:
+        if account is None:
+            notifications.queue_email(
+                uow, address, notifications.NO_ACCOUNT, {"link": f"{ctx.public_url}/sign-up"}
+            )
+            return
+        token = _issue_token(uow, account.id, "reset_password", RESET_FOR)
+        notifications.queue_email(
+            uow,
+            address,
+            notifications.RESET_PASSWORD,
+            {"link": f"{ctx.public_url}/reset-password/{token}"},
         )
-        return
-    token = _issue_token(ctx, account.id, "reset_password", RESET_FOR)
-    ctx.mailer.send_email_notification(
-        address, notifications.RESET_PASSWORD, {"link": f"{ctx.public_url}/reset-password/{token}"}
-    )
 
 
 def reset_password(ctx: ServiceContext, token: str, password: str) -> SignedIn:
-    """Set a new password with a reset link (which also confirms the address)."""
-    with ctx.database.reading() as db:
-        stored = db.get(AccountToken, _token_hash(token))
-        account = db.get(Account, stored.account_id) if stored else None
-    if account is not None:
-        address = ctx.sealer.open(account.email_sealed).decode("utf-8")
-        check_password(password, address)
-    account = _use_token(ctx, token, "reset_password")
-    with ctx.database.transaction() as db:
-        stored_account = db.get(Account, account.id)
-        assert stored_account is not None  # noqa: S101
-        stored_account.password_hash = ctx.passwords.hash(password)
-        if stored_account.email_confirmed_at is None:
-            stored_account.email_confirmed_at = ctx.clock.now()
-    return SignedIn(account.id, account.role, email_confirmed=True)
+    """Set a new password with a reset link (which also confirms the address).
+
+    Every session of the account ends: whoever knew the old password is signed out.
+    """
+    account_id = _token_account(ctx, token)
+    if account_id is not None:
+        check_password(password, email_of(ctx, account_id))
+    password_hash = ctx.passwords.hash(password)
+    with ctx.unit(actor=account_id or VISITOR) as uow:
+        account = _use_token(uow, token, "reset_password")
+        account.password_hash = password_hash
+        sessions.end_all(uow, account.id)
+        uow.audit("account.password_reset", account.id)
+        return SignedIn(account.id, Role(account.role), email_confirmed=True)
+
+
+def change_role(ctx: ServiceContext, account_id: str, role: Role, *, actor: str) -> Role:
+    """Give the account `role`; returns the role it had. The change is audited."""
+    with ctx.unit(actor=actor) as uow:
+        account = uow.session.get(Account, account_id, with_for_update=True)
+        if account is None:
+            raise NotFoundError(f"no account {account_id!r}")
+        before = Role(account.role)
+        if before is not role:
+            account.role = role.value
+            uow.audit("account.role_changed", account_id, before=before, after=role)
+        return before
+
+
+def account_id_of(ctx: ServiceContext, email: str) -> str:
+    """The id of the account with this address; raises `NotFoundError`."""
+    account = _find(ctx, normalise_email(email))
+    if account is None:
+        raise NotFoundError("no account has this email address")
+    return account.id
 
 
 def email_of(ctx: ServiceContext, account_id: str) -> str:
-    """An account's e-mail address, opened from its seal."""
+    """An account's e-mail address, opened from its seal; raises `NotFoundError`."""
     with ctx.database.reading() as db:
         account = db.get(Account, account_id)
         if account is None:
-            raise RefusedError("no such account")
+            raise NotFoundError("no such account")
         return ctx.sealer.open(account.email_sealed).decode("utf-8")
 
 
-def role_of(ctx: ServiceContext, account_id: str | None) -> str | None:
+def role_of(ctx: ServiceContext, account_id: str | None) -> Role | None:
     """The account's role, or `None` for nobody."""
     if account_id is None:
         return None
     with ctx.database.reading() as db:
         account = db.get(Account, account_id)
-        return account.role if account else None
+        return Role(account.role) if account else None

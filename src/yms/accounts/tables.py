@@ -11,20 +11,21 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yms.platform.orm import Base, UTCDateTime
+from yms.accounts.domain import Role
+from yms.platform.orm import Base, UTCDateTime, one_of
 
 
 class Account(Base):
     """Someone who can sign in: an applicant, or an operator of the service."""
 
     __tablename__ = "accounts"
-    __table_args__ = (CheckConstraint("role IN ('applicant', 'operator')", name="role_known"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role_known"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     email_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     email_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(16), default="applicant")
+    role: Mapped[str] = mapped_column(String(16), default=Role.APPLICANT.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

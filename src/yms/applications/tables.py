@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yms.platform.orm import Base, UTCDateTime
-
-APPLICATION_STATES = ("draft", "submitted", "withdrawn")
+from yms.applications.domain.states import ApplicationState, PaymentState
+from yms.platform.orm import Base, UTCDateTime, one_of
 
 
 class Application(Base):
@@ -21,7 +20,7 @@ class Application(Base):
 
     __tablename__ = "applications"
     __table_args__ = (
-        CheckConstraint("state IN ('draft', 'submitted', 'withdrawn')", name="state_known"),
+        CheckConstraint(one_of("state", ApplicationState), name="state_known"),
         Index("ix_applications_account_state", "account_id", "state"),
     )
 
@@ -32,7 +31,7 @@ class Application(Base):
     scheme_id: Mapped[str] = mapped_column(String(64))
     scheme_version: Mapped[str] = mapped_column(String(32))
     arrangement_id: Mapped[str] = mapped_column(String(32))
-    state: Mapped[str] = mapped_column(String(16), default="draft")
+    state: Mapped[str] = mapped_column(String(16), default=ApplicationState.DRAFT.value)
     answers_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     fee_pence: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -74,8 +73,14 @@ class Payment(Base):
 
     __tablename__ = "payments"
     __table_args__ = (
-        CheckConstraint(
-            "state IN ('created', 'success', 'failed', 'cancelled')", name="state_known"
+        CheckConstraint(one_of("state", PaymentState), name="state_known"),
+        # One payment under way per application: a second click finds the first.
+        Index(
+            "uq_payments_one_open",
+            "application_id",
+            unique=True,
+            sqlite_where=text("state = 'created'"),
+            postgresql_where=text("state = 'created'"),
         ),
     )
 
@@ -84,7 +89,7 @@ class Payment(Base):
     provider_payment_id: Mapped[str] = mapped_column(String(64), unique=True)
     amount_pence: Mapped[int]
     reference: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(16), default="created")
+    state: Mapped[str] = mapped_column(String(16), default=PaymentState.CREATED.value)
     next_url: Mapped[str] = mapped_column(String(512))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

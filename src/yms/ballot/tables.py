@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from yms.ballot.domain.states import InvitationState
-from yms.platform.orm import Base, UTCDateTime
+from yms.platform.orm import Base, UTCDateTime, one_of
 
 
 class BallotWindow(Base):
@@ -88,9 +88,7 @@ class BallotInvitation(Base):
 
     __tablename__ = "ballot_invitations"
     __table_args__ = (
-        CheckConstraint(
-            "state IN ('issued', 'accepted', 'declined', 'expired')", name="state_known"
-        ),
+        CheckConstraint(one_of("state", InvitationState), name="state_known"),
         CheckConstraint("invitation_round >= 1", name="round_positive"),
         CheckConstraint("issued_at < expires_at", name="issued_before_expiry"),
         Index("ix_ballot_invitations_window_state", "window_id", "state"),

@@ -8,16 +8,19 @@ from typing import Annotated
 import typer
 
 from yms import __version__
+from yms.accounts import cli as accounts
 from yms.ballot import cli as ballot
-from yms.cli import serve
+from yms.cli import serve, worker
 from yms.demo import cli as demo
 from yms.eligibility import cli as eligibility
 from yms.migrations import cli as database
+from yms.platform.audit import cli as audit
+from yms.platform.jobs import cli as jobs
 from yms.schemes import cli as schemes
 
 app = typer.Typer(
     name="yms",
-    help="Run reciprocal youth mobility schemes: schemes, eligibility and ballots.",
+    help="Run reciprocal youth mobility schemes: schemes, eligibility, ballots, accounts, audit.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -26,9 +29,13 @@ app = typer.Typer(
 app.add_typer(schemes.app, name="schemes")
 app.add_typer(eligibility.app, name="eligibility")
 app.add_typer(ballot.app, name="ballot")
+app.add_typer(accounts.app, name="accounts")
+app.add_typer(audit.app, name="audit")
+app.add_typer(jobs.app, name="jobs")
 app.add_typer(database.app, name="db")
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 
 
 def _show_version(value: bool) -> None:

@@ -22,8 +22,11 @@ def serve(
     ] = False,
 ) -> None:
     """Run the web service with uvicorn."""
+    import threading  # noqa: PLC0415
+
     import uvicorn  # noqa: PLC0415 - commands import what they use
 
+    from yms.cli.worker import build_worker  # noqa: PLC0415
     from yms.demo.seed import DEMO_APPLICANT, DEMO_OPERATOR, seed_demo  # noqa: PLC0415
     from yms.migrations import apply as migrate  # noqa: PLC0415
     from yms.platform.cli import service_context  # noqa: PLC0415
@@ -40,4 +43,12 @@ def serve(
     shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
     print(f"yms is running at http://{shown}:{port}/  (Ctrl+C stops it)")  # noqa: T201
     app = create_app(ctx, secure_cookies=not insecure_cookies)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    stop = threading.Event()
+    if demo:  # one command runs everything; in production, `yms worker` runs beside the web
+        background = build_worker(ctx)
+        threading.Thread(target=background.run, args=(stop,), name="worker", daemon=True).start()
+        print("a worker runs in this process: e-mails, invitation expiry, session purge")  # noqa: T201
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    finally:
+        stop.set()

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from yms.accounts import services as accounts
+from yms.accounts.domain import Role
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import EntryRequest, enter_ballot
 from yms.ballot.services.invitations import invite_round
@@ -29,6 +30,7 @@ def _people(window_id: str, nationality: str, count: int) -> list[EntryRequest]:
     ]
 
 
+DEMO = "demo"  # the actor of everything the demo data does
 DEMO_APPLICANT = ("applicant@example.org", "demo applicant password")
 DEMO_OPERATOR = ("operator@example.org", "demo operator password")
 
@@ -41,8 +43,8 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
     """
     if ballot_windows.list_windows(ctx):
         return []
-    applicant = accounts.create_account(ctx, *DEMO_APPLICANT, confirmed=True)
-    accounts.create_account(ctx, *DEMO_OPERATOR, role="operator", confirmed=True)
+    applicant = accounts.create_account(ctx, *DEMO_APPLICANT, confirmed=True, actor=DEMO)
+    accounts.create_account(ctx, *DEMO_OPERATOR, role=Role.OPERATOR, confirmed=True, actor=DEMO)
     now = ctx.clock.now().replace(microsecond=0)
     # Taiwan: drawn last week, invitations issued.
     drawn_opens, drawn_closes = now - timedelta(days=20), now - timedelta(days=8)
@@ -52,6 +54,7 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
         ballot_windows.WindowPlan(
             "taiwan-2025-1", "uk-yms", "taiwan-2025", 1, drawn_opens, drawn_closes, places=20
         ),
+        actor=DEMO,
     )
     for request in _people("taiwan-2025-1", "TW", 14):
         enter_ballot(past, request)
@@ -60,9 +63,13 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
         EntryRequest("taiwan-2025-1", "T99887766", "TW", date(2000, 5, 17), applicant),
     )
     closing = replace(ctx, clock=FixedClock(drawn_closes))
-    ballot_windows.close_window(closing, "taiwan-2025-1", "beac04" * 8)
-    ballot_windows.run_draw(closing, "taiwan-2025-1")
-    invite_round(replace(ctx, clock=FixedClock(drawn_closes + timedelta(days=1))), "taiwan-2025-1")
+    ballot_windows.close_window(closing, "taiwan-2025-1", "beac04" * 8, actor=DEMO)
+    ballot_windows.run_draw(closing, "taiwan-2025-1", actor=DEMO)
+    invite_round(
+        replace(ctx, clock=FixedClock(drawn_closes + timedelta(days=1))),
+        "taiwan-2025-1",
+        actor=DEMO,
+    )
     # Hong Kong: open now for two weeks.
     ballot_windows.open_window(
         ctx,
@@ -75,6 +82,7 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
             now + timedelta(days=14),
             places=500,
         ),
+        actor=DEMO,
     )
     for request in _people("hong-kong-2025-2", "HK", 25):
         enter_ballot(ctx, request)

@@ -3,6 +3,8 @@
 from yms.accounts.tables import Account, AccountToken
 from yms.applications.tables import Application, ApplicationEvent, EvidenceFile, Payment
 from yms.ballot.tables import BallotEntry, BallotInvitation, BallotWindow
+from yms.platform.audit.tables import AuditEvent, AuditHead
+from yms.platform.jobs.tables import Job
 from yms.platform.mail.tables import OutboxMessage
 from yms.platform.orm import Base
 from yms.platform.web.tables import WebSession
@@ -12,11 +14,14 @@ __all__ = [
     "AccountToken",
     "Application",
     "ApplicationEvent",
+    "AuditEvent",
+    "AuditHead",
     "BallotEntry",
     "BallotInvitation",
     "BallotWindow",
     "Base",
     "EvidenceFile",
+    "Job",
     "OutboxMessage",
     "Payment",
     "WebSession",

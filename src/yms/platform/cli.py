@@ -42,6 +42,11 @@ def load_settings() -> Settings:
         fail(f"setting {where}: {problem['msg']}")
 
 
+def actor() -> str:
+    """Who this command acts as in the audit log (``YMS_ACTOR``, ``cli`` by default)."""
+    return load_settings().actor
+
+
 def service_context(*, migrated: bool = True) -> ServiceContext:
     """A context on the configured database, which must be migrated unless told otherwise."""
     ctx = ServiceContext.from_settings(load_settings())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -52,3 +53,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def one_of(column: str, states: type[StrEnum]) -> str:
+    """A CHECK clause holding `column` to the values of `states`: ``state IN ('a', 'b')``."""
+    values = ", ".join(f"'{state.value}'" for state in states)
+    return f"{column} IN ({values})"

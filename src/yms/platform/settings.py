@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=200)
     evidence_dir: str = Field(default="var/evidence", min_length=1)
     public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
+    # Who the command line acts as in the audit log: a pseudonymous operator id.
+    actor: str = Field(default="cli", pattern=r"^[a-z][a-z0-9_:.-]{0,63}$")
 
     @model_validator(mode="after")
     def _no_insecure_defaults(self) -> Self:

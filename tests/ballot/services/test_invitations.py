@@ -29,7 +29,7 @@ def test_round_one_invites_the_first_places_in_order(
     ctx: ServiceContext, clock: FixedClock
 ) -> None:
     window_id = drawn_window(ctx, clock, entrants=6, places=2)
-    issued = invite_round(ctx, window_id)
+    issued = invite_round(ctx, window_id, actor="operator")
     assert issued.invitation_round == 1
     assert [i.entry_ref for i in issued.invitations] == order_of(ctx, window_id)[:2]
     assert issued.waiting == 4
@@ -37,7 +37,7 @@ def test_round_one_invites_the_first_places_in_order(
     assert first.ref.startswith("ITA-")
     assert first.expires_at - first.issued_at == timedelta(days=90)
     with pytest.raises(RefusedError, match="all 2 places"):
-        invite_round(ctx, window_id)
+        invite_round(ctx, window_id, actor="operator")
 
 
 def test_later_rounds_fill_declined_and_expired_places_from_the_order(
@@ -45,11 +45,11 @@ def test_later_rounds_fill_declined_and_expired_places_from_the_order(
 ) -> None:
     window_id = drawn_window(ctx, clock, entrants=6, places=3, invitation_expiry_days=10)
     order = order_of(ctx, window_id)
-    first = invite_round(ctx, window_id).invitations
+    first = invite_round(ctx, window_id, actor="operator").invitations
     respond(ctx, first[0].ref, accept=True)
     respond(ctx, first[1].ref, accept=False)
     clock.instant += timedelta(days=10)  # the third, unanswered, expires now
-    second = invite_round(ctx, window_id)
+    second = invite_round(ctx, window_id, actor="operator")
     assert second.invitation_round == 2
     assert [i.entry_ref for i in second.invitations] == order[3:5]
     states = {i.entry_ref: i.state for i in invitations_of(ctx, window_id)}
@@ -67,17 +67,17 @@ def test_later_rounds_fill_declined_and_expired_places_from_the_order(
 
 def test_the_waiting_list_runs_out(ctx: ServiceContext, clock: FixedClock) -> None:
     window_id = drawn_window(ctx, clock, entrants=3, places=2)
-    first = invite_round(ctx, window_id).invitations
+    first = invite_round(ctx, window_id, actor="operator").invitations
     respond(ctx, first[0].ref, accept=False)
     respond(ctx, first[1].ref, accept=False)
-    second = invite_round(ctx, window_id)
+    second = invite_round(ctx, window_id, actor="operator")
     assert len(second.invitations) == 1
     assert second.waiting == 0
 
 
 def test_answers_are_idempotent_and_final(ctx: ServiceContext, clock: FixedClock) -> None:
     window_id = drawn_window(ctx, clock, entrants=2)
-    invitation = invite_round(ctx, window_id).invitations[0]
+    invitation = invite_round(ctx, window_id, actor="operator").invitations[0]
     accepted = respond(ctx, invitation.ref.lower(), accept=True)
     assert accepted.state is InvitationState.ACCEPTED
     assert accepted.responded_at == clock.instant
@@ -88,7 +88,7 @@ def test_answers_are_idempotent_and_final(ctx: ServiceContext, clock: FixedClock
 
 def test_an_expired_invitation_cannot_be_accepted(ctx: ServiceContext, clock: FixedClock) -> None:
     window_id = drawn_window(ctx, clock, entrants=2)
-    invitation = invite_round(ctx, window_id).invitations[0]
+    invitation = invite_round(ctx, window_id, actor="operator").invitations[0]
     clock.instant = invitation.expires_at - timedelta(microseconds=1)
     assert expire_invitations(ctx) == 0
     clock.instant = invitation.expires_at
@@ -103,9 +103,9 @@ def test_only_the_entrant_may_answer(ctx: ServiceContext, clock: FixedClock) -> 
     window = hong_kong_window(ctx)
     enter_ballot(ctx, entry(number=1, account_id="alice"))
     clock.instant = window.closes_at
-    ballot_windows.close_window(ctx, window.window_id, BEACON)
-    ballot_windows.run_draw(ctx, window.window_id)
-    invitation = invite_round(ctx, window.window_id).invitations[0]
+    ballot_windows.close_window(ctx, window.window_id, BEACON, actor="operator")
+    ballot_windows.run_draw(ctx, window.window_id, actor="operator")
+    invitation = invite_round(ctx, window.window_id, actor="operator").invitations[0]
     with pytest.raises(NotFoundError):
         respond(ctx, invitation.ref, accept=True, account_id="mallory")
     assert respond(ctx, invitation.ref, accept=True, account_id="alice").state.value == "accepted"
@@ -114,7 +114,7 @@ def test_only_the_entrant_may_answer(ctx: ServiceContext, clock: FixedClock) -> 
 def test_invitations_need_a_drawn_window(ctx: ServiceContext) -> None:
     hong_kong_window(ctx)
     with pytest.raises(RefusedError, match="must be drawn"):
-        invite_round(ctx, "hk-2026-1")
+        invite_round(ctx, "hk-2026-1", actor="operator")
     with pytest.raises(NotFoundError):
         respond(ctx, "ITA-0000-0000-0000", accept=True)
     with pytest.raises(NotFoundError):

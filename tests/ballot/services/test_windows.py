@@ -73,16 +73,16 @@ def test_one_window_per_id_and_per_round(ctx: ServiceContext) -> None:
 def test_closing_waits_for_the_closing_time(ctx: ServiceContext, clock: FixedClock) -> None:
     hong_kong_window(ctx)
     with pytest.raises(RefusedError, match="open until"):
-        ballot_windows.close_window(ctx, "hk-2026-1", BEACON)
+        ballot_windows.close_window(ctx, "hk-2026-1", BEACON, actor="operator")
     clock.instant = CLOSES
     with pytest.raises(InvalidInputError):
-        ballot_windows.close_window(ctx, "hk-2026-1", "not hex")
-    closed = ballot_windows.close_window(ctx, "hk-2026-1", BEACON.upper())
+        ballot_windows.close_window(ctx, "hk-2026-1", "not hex", actor="operator")
+    closed = ballot_windows.close_window(ctx, "hk-2026-1", BEACON.upper(), actor="operator")
     assert closed.state is WindowState.CLOSED
     assert closed.beacon == BEACON
     assert closed.entries_digest == hashlib.sha256(b"").hexdigest()
     with pytest.raises(RefusedError, match="was closed at 2026-12-04 09:00Z"):
-        ballot_windows.close_window(ctx, "hk-2026-1", BEACON)
+        ballot_windows.close_window(ctx, "hk-2026-1", BEACON, actor="operator")
 
 
 def test_the_window_states_follow_the_clock(ctx: ServiceContext, clock: FixedClock) -> None:
@@ -93,9 +93,12 @@ def test_the_window_states_follow_the_clock(ctx: ServiceContext, clock: FixedClo
 
 
 def test_unknown_windows_are_not_found(ctx: ServiceContext) -> None:
-    for action in (ballot_windows.status, ballot_windows.run_draw, ballot_windows.draw_record):
-        with pytest.raises(NotFoundError):
-            action(ctx, "nope")
+    with pytest.raises(NotFoundError):
+        ballot_windows.status(ctx, "nope")
+    with pytest.raises(NotFoundError):
+        ballot_windows.run_draw(ctx, "nope", actor="operator")
+    with pytest.raises(NotFoundError):
+        ballot_windows.draw_record(ctx, "nope")
 
 
 def test_the_draw_follows_the_design_exactly(ctx: ServiceContext, clock: FixedClock) -> None:
@@ -119,14 +122,14 @@ def test_the_draw_needs_a_closed_window_and_runs_once(
 ) -> None:
     hong_kong_window(ctx)
     with pytest.raises(RefusedError, match="must be closed"):
-        ballot_windows.run_draw(ctx, "hk-2026-1")
+        ballot_windows.run_draw(ctx, "hk-2026-1", actor="operator")
     with pytest.raises(RefusedError, match="not been drawn"):
         ballot_windows.draw_record(ctx, "hk-2026-1")
     clock.instant = CLOSES
-    ballot_windows.close_window(ctx, "hk-2026-1", BEACON)
-    ballot_windows.run_draw(ctx, "hk-2026-1")
+    ballot_windows.close_window(ctx, "hk-2026-1", BEACON, actor="operator")
+    ballot_windows.run_draw(ctx, "hk-2026-1", actor="operator")
     with pytest.raises(RefusedError, match="was drawn at 2026-12-04 09:00Z"):
-        ballot_windows.run_draw(ctx, "hk-2026-1")
+        ballot_windows.run_draw(ctx, "hk-2026-1", actor="operator")
 
 
 def test_entries_changed_after_closing_stop_the_draw(
@@ -135,12 +138,12 @@ def test_entries_changed_after_closing_stop_the_draw(
     hong_kong_window(ctx)
     enter_ballot(ctx, entry(number=1))
     clock.instant = CLOSES
-    ballot_windows.close_window(ctx, "hk-2026-1", BEACON)
+    ballot_windows.close_window(ctx, "hk-2026-1", BEACON, actor="operator")
     with ctx.database.transaction() as session:  # tampering behind the services' back
         window = session.scalars(select(BallotWindow)).one()
         window.entries_digest = "0" * 64
     with pytest.raises(RefusedError, match="changed after it was closed"):
-        ballot_windows.run_draw(ctx, "hk-2026-1")
+        ballot_windows.run_draw(ctx, "hk-2026-1", actor="operator")
 
 
 def test_windows_are_listed_latest_first(ctx: ServiceContext) -> None:

@@ -12,10 +12,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from yms.applications import services as applications
 from yms.applications.domain.evidence import MAX_BYTES, evidence_needed
 from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswered
-from yms.applications.services import ApplicationView
+from yms.applications.services import cases, drafts, payment
+from yms.applications.services.cases import ApplicationView
+from yms.applications.services.evidence import add_evidence
 from yms.eligibility.questions import FieldErrorsError, arrangement_of, nationalities, scheme_of
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.clock import today
@@ -41,7 +42,7 @@ def _load(request: Request, case_ref: str) -> tuple[str, ApplicationView]:
     """The signed-in applicant's id and application; anyone else's is the 404 page."""
     account_id = require_role(request, "applicant")
     try:
-        return account_id, applications.view(visit_of(request).ctx, account_id, case_ref)
+        return account_id, cases.view(visit_of(request).ctx, account_id, case_ref)
     except NotFoundError:
         raise HTTPException(status_code=404) from None
 
@@ -69,9 +70,7 @@ def start(request: Request, invitation_ref: str) -> Response:
     """Start (or carry on with) the application an accepted invitation allows."""
     account_id = require_role(request, "applicant")
     try:
-        case_ref = applications.start_for_invitation(
-            visit_of(request).ctx, account_id, invitation_ref
-        )
+        case_ref = drafts.start_for_invitation(visit_of(request).ctx, account_id, invitation_ref)
     except NotFoundError:
         raise HTTPException(status_code=404) from None
     except RefusedError as error:
@@ -92,7 +91,7 @@ def carry_on(request: Request, case_ref: str) -> Response:
     if missing:
         return _see_other(f"{base}/{missing}")
     uploaded = {file.kind for file in application.evidence}
-    for kind in evidence_needed(applications.arrangement_of(ctx, application)):
+    for kind in evidence_needed(cases.arrangement_of(ctx.catalogue, application)):
         if kind not in uploaded:
             return _see_other(f"{base}/evidence/{kind}")
     return _see_other(f"{base}/check-answers")
@@ -148,7 +147,7 @@ def _evidence_page(
 def evidence_page(request: Request, case_ref: str, kind: str) -> Response:
     """Upload one document."""
     _account, application = _load(request, case_ref)
-    needed = evidence_needed(applications.arrangement_of(visit_of(request).ctx, application))
+    needed = evidence_needed(cases.arrangement_of(visit_of(request).ctx.catalogue, application))
     if kind not in needed:
         raise HTTPException(status_code=404)
     if application.state != "draft":
@@ -176,7 +175,7 @@ async def _upload(request: Request, form: FormData, case_ref: str, kind: str) ->
         return _evidence_page(request, application, kind, {field: _("Select a file")})
     data = await upload.read(MAX_BYTES + 1)
     try:
-        applications.add_evidence(
+        add_evidence(
             visit_of(request).ctx,
             account_id,
             case_ref,
@@ -208,7 +207,7 @@ def check_answers(request: Request, case_ref: str) -> Response:
         (step.question, step.summary(scheme, answers), f"{base}/{step.slug}", step.question)
         for step in asked(scheme, answers)
     ]
-    for kind in evidence_needed(applications.arrangement_of(ctx, application)):
+    for kind in evidence_needed(cases.arrangement_of(ctx.catalogue, application)):
         uploaded = next((f for f in application.evidence if f.kind == kind), None)
         name = _evidence_name(kind)
         rows.append(
@@ -235,8 +234,7 @@ def _declaration(
     request: Request, application: ApplicationView, errors: dict[str, str] | None = None
 ) -> Response:
     ctx = visit_of(request).ctx
-    arrangement = applications.arrangement_of(ctx, application)
-    fee = applications.fee_pence(ctx, arrangement, max(1, arrangement.leave.months // 12))
+    fee = payment.fee_due(ctx, application)
     return render(
         request,
         "apply/declaration.html",
@@ -263,9 +261,9 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
     ctx = visit_of(request).ctx
     answers = dict(application.answers)
     answers["declaration"] = True
-    applications.save_answers(ctx, account_id, case_ref, answers)
+    drafts.save_answers(ctx, account_id, case_ref, answers)
     return_url = f"{ctx.public_url}{_base(application)}/payment-return"
-    next_url = applications.begin_payment(ctx, account_id, case_ref, return_url)
+    next_url = payment.begin_payment(ctx, account_id, case_ref, return_url)
     return _see_other(
         next_url.removeprefix(ctx.public_url) if next_url.startswith(ctx.public_url) else next_url
     )
@@ -275,7 +273,7 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
 def payment_return(request: Request, case_ref: str) -> Response:
     """Back from paying: the confirmation, or what to do if the payment did not go through."""
     account_id, application = _load(request, case_ref)
-    outcome = applications.complete_payment(visit_of(request).ctx, account_id, case_ref)
+    outcome = payment.complete_payment(visit_of(request).ctx, account_id, case_ref)
     if outcome == "submitted":
         return _see_other(f"{_base(application)}/confirmation")
     if outcome == "withdrawn":
@@ -326,7 +324,7 @@ async def withdraw(request: Request, case_ref: str) -> Response:
             errors=errors,
         )
     if choice == "yes":
-        applications.withdraw(visit_of(request).ctx, account_id, case_ref)
+        drafts.withdraw(visit_of(request).ctx, account_id, case_ref)
     return _see_other(_base(application))
 
 
@@ -367,7 +365,7 @@ async def answer(request: Request, case_ref: str, slug: str) -> Response:
         errors = {error.field: error.message for error in several.errors}
     for transient in ("scheme", "today", "_scheme_ids"):
         answers.pop(transient, None)
-    applications.save_answers(ctx, account_id, case_ref, answers)
+    drafts.save_answers(ctx, account_id, case_ref, answers)
     if errors:
-        return _question(request, applications.view(ctx, account_id, case_ref), slug, errors)
+        return _question(request, cases.view(ctx, account_id, case_ref), slug, errors)
     return _see_other(f"{_base(application)}/continue")

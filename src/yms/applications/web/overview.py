@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from yms.applications import services as applications
+from yms.applications.services.cases import ApplicationView, applications_of
 from yms.ballot.services.entries import entries_of
 from yms.ballot.services.invitations import respond
 from yms.kernel.errors import NotFoundError, RefusedError
@@ -32,8 +32,8 @@ def overview(request: Request) -> Response:
     )
 
 
-def _applications(request: Request, account_id: str) -> list[applications.ApplicationView]:
-    return applications.applications_of(visit_of(request).ctx, account_id)
+def _applications(request: Request, account_id: str) -> list[ApplicationView]:
+    return applications_of(visit_of(request).ctx, account_id)
 
 
 def _mine(request: Request, account_id: str, invitation_ref: str) -> object:

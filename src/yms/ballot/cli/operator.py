@@ -16,6 +16,7 @@ import typer
 from yms.platform.cli import fail
 
 if TYPE_CHECKING:
+    from yms.ballot.domain.record import DrawRecord
     from yms.ballot.services.status import WindowStatus
 
 _WINDOW = typer.Argument(metavar="WINDOW", help="Ballot window id, e.g. hk-2027-1.")
@@ -72,7 +73,7 @@ def open_window(
 ) -> None:
     """Open a ballot window; prints the seed commitment to publish now."""
     from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
-    from yms.platform.cli import parse_instant, reported, service_context  # noqa: PLC0415
+    from yms.platform.cli import actor, parse_instant, reported, service_context  # noqa: PLC0415
 
     plan = ballot_windows.WindowPlan(
         window_id=window,
@@ -86,7 +87,7 @@ def open_window(
     )
     ctx = service_context()
     with reported():
-        _print_status(ballot_windows.open_window(ctx, plan), as_json=as_json)
+        _print_status(ballot_windows.open_window(ctx, plan, actor=actor()), as_json=as_json)
 
 
 def enter(
@@ -98,7 +99,7 @@ def enter(
 ) -> None:
     """Enter a person in an open window (the portal does this for applicants)."""
     from yms.ballot.services.entries import EntryRequest, enter_ballot  # noqa: PLC0415
-    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
 
     try:
         born = date.fromisoformat(date_of_birth)
@@ -107,7 +108,7 @@ def enter(
     request = EntryRequest(window, passport, nationality.strip().upper(), born, account)
     ctx = service_context()
     with reported():
-        receipt = enter_ballot(ctx, request)
+        receipt = enter_ballot(ctx, request, actor=actor())
     print(  # noqa: T201 - the command's output
         json.dumps(
             {
@@ -128,11 +129,13 @@ def close(
 ) -> None:
     """Close a window whose time is up: freeze its entries and record the beacon."""
     from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
-    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
 
     ctx = service_context()
     with reported():
-        _print_status(ballot_windows.close_window(ctx, window, beacon), as_json=as_json)
+        _print_status(
+            ballot_windows.close_window(ctx, window, beacon, actor=actor()), as_json=as_json
+        )
 
 
 def draw(
@@ -141,21 +144,21 @@ def draw(
 ) -> None:
     """Run the draw of a closed window: reveal the operator seed, fix the order."""
     from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
-    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
 
     ctx = service_context()
     with reported():
-        _print_status(ballot_windows.run_draw(ctx, window), as_json=as_json)
+        _print_status(ballot_windows.run_draw(ctx, window, actor=actor()), as_json=as_json)
 
 
 def invite(window: Annotated[str, _WINDOW]) -> None:
     """Issue the next round of invitations, filling the places no invitation holds."""
     from yms.ballot.services.invitations import invite_round  # noqa: PLC0415
-    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
 
     ctx = service_context()
     with reported():
-        issued = invite_round(ctx, window)
+        issued = invite_round(ctx, window, actor=actor())
     print(  # noqa: T201 - the command's output
         json.dumps(
             {
@@ -173,11 +176,11 @@ def invite(window: Annotated[str, _WINDOW]) -> None:
 
 def _respond(invitation: str, *, accept: bool) -> None:
     from yms.ballot.services.invitations import respond  # noqa: PLC0415
-    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
 
     ctx = service_context()
     with reported():
-        view = respond(ctx, invitation, accept=accept)
+        view = respond(ctx, invitation, accept=accept, actor=actor())
     print(json.dumps({"invitation": view.ref, "state": view.state.value}))  # noqa: T201
 
 
@@ -196,10 +199,11 @@ def decline(invitation: Annotated[str, _INVITATION]) -> None:
 
 def expire() -> None:
     """Mark every unanswered invitation past its expiry as expired (the background job)."""
-    from yms.ballot.jobs import expire_due_invitations  # noqa: PLC0415
-    from yms.platform.cli import service_context  # noqa: PLC0415
+    from yms.ballot.services.invitations import expire_invitations  # noqa: PLC0415
+    from yms.platform.cli import actor, service_context  # noqa: PLC0415
 
-    print(f"expired {expire_due_invitations(service_context()):,} invitations")  # noqa: T201
+    expired = expire_invitations(service_context(), actor=actor())
+    print(f"expired {expired:,} invitations")  # noqa: T201
 
 
 def status(
@@ -238,13 +242,15 @@ def publish(
 ) -> None:
     """Write the published record of a drawn window, for anyone to check with `verify`."""
     from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
-    from yms.platform.cli import reported, service_context  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+
+    def write(record: DrawRecord) -> None:
+        try:
+            out.write_text(json.dumps(record.as_json(), indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot write {out}: {error.strerror}")
 
     ctx = service_context()
     with reported():
-        record = ballot_windows.draw_record(ctx, window)
-    try:
-        out.write_text(json.dumps(record.as_json(), indent=2) + "\n", encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot write {out}: {error.strerror}")
+        record = ballot_windows.publish_record(ctx, window, write, actor=actor())
     print(f"{out}: {len(record.entry_refs):,} entries, {record.header.places:,} places")  # noqa: T201

@@ -23,6 +23,7 @@ from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.identity import Identity, InvalidPassportNumberError
 from yms.kernel.validation import FieldProblem
 from yms.platform.context import ServiceContext
+from yms.schemes.domain.scheme import Allocation, Scheme
 
 # A conflicting insert is retried so that it finds the entry that won; a handful
 # of attempts covers a new reference colliding too (one chance in 2**60 each).
@@ -72,30 +73,41 @@ def _open_window(ctx: ServiceContext, session: Session, request: EntryRequest) -
     return window
 
 
+def _allocation(ctx: ServiceContext, window: BallotWindow) -> tuple[Scheme, Allocation]:
+    scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
+    allocation = scheme.allocation(window.allocation_id)
+    assert allocation is not None  # noqa: S101 - recorded from the scheme when opened
+    return scheme, allocation
+
+
 def _allocation_nationalities(ctx: ServiceContext, window: BallotWindow) -> dict[str, str]:
     """The nationalities the window's allocation is for: code to the scheme's name for it."""
-    scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
-    allocation = next(a for a in scheme.allocations if a.id == window.allocation_id)
+    scheme, allocation = _allocation(ctx, window)
     return {
         arrangement.nationality: scheme.party_name(arrangement.nationality)
-        for arrangement_id in allocation.arrangements
-        if (arrangement := scheme.arrangement(arrangement_id)) is not None
+        for arrangement in scheme.arrangements_of(allocation)
     }
 
 
 def _check_nationality(ctx: ServiceContext, window: BallotWindow, nationality: str) -> None:
     if nationality not in _allocation_nationalities(ctx, window):
-        scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
-        title = next(a.title for a in scheme.allocations if a.id == window.allocation_id)
-        raise InvalidInputError([FieldProblem("nationality", f"this ballot is for {title} only")])
+        _scheme, allocation = _allocation(ctx, window)
+        raise InvalidInputError(
+            [FieldProblem("nationality", f"this ballot is for {allocation.title} only")]
+        )
 
 
 def _receipt(entry: BallotEntry, window: BallotWindow, *, created: bool) -> EntryReceipt:
     return EntryReceipt(entry.ref, window.id, entry.entered_at, window.seed_commitment, created)
 
 
-def _attempt(ctx: ServiceContext, request: EntryRequest, identity_hash: bytes) -> EntryReceipt:
-    with ctx.database.transaction() as session:
+def _attempt(
+    ctx: ServiceContext, request: EntryRequest, identity_hash: bytes, actor: str
+) -> EntryReceipt:
+    # No audit event: the published draw record's entries digest proves the entries,
+    # so the rush of entries never waits on the audit chain's head.
+    with ctx.unit(actor=actor) as uow:
+        session = uow.session
         window = _open_window(ctx, session, request)
         _check_nationality(ctx, window, request.nationality)
         existing = session.scalar(
@@ -122,7 +134,9 @@ def _attempt(ctx: ServiceContext, request: EntryRequest, identity_hash: bytes) -
         return _receipt(entry, window, created=True)
 
 
-def enter_ballot(ctx: ServiceContext, request: EntryRequest) -> EntryReceipt:
+def enter_ballot(
+    ctx: ServiceContext, request: EntryRequest, *, actor: str | None = None
+) -> EntryReceipt:
     """Enter `request.window_id`, or return the entry this person already made there.
 
     Raises `InvalidInputError` (a field is wrong), `NotFoundError` (no such window)
@@ -132,7 +146,7 @@ def enter_ballot(ctx: ServiceContext, request: EntryRequest) -> EntryReceipt:
     identity_hash = _identity(request).keyed_hash(ctx.identity_key)
     for attempt in range(_ATTEMPTS):
         try:
-            return _attempt(ctx, request, identity_hash)
+            return _attempt(ctx, request, identity_hash, actor or request.account_id or "system")
         except IntegrityError:
             # Another transaction inserted this identity (or this reference) first;
             # the next attempt sees its row.

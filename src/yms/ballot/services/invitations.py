@@ -11,17 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from yms.ballot.domain.refs import new_invitation_ref, normalise_ref
-from yms.ballot.domain.states import InvitationState
+from yms.ballot.domain.states import HOLDING_A_PLACE, INVITATION, InvitationState
 from yms.ballot.services.windows import load_window
 from yms.ballot.tables import BallotEntry, BallotInvitation, BallotWindow
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.context import ServiceContext
-
-_HOLDING_A_PLACE = (InvitationState.ISSUED.value, InvitationState.ACCEPTED.value)
+from yms.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +61,21 @@ class InvitationRound:
     waiting: int  # drawn entries not yet invited
 
 
-def _expire_due(session: Session, now: datetime, window_id: str | None = None) -> int:
-    query = update(BallotInvitation).where(
-        BallotInvitation.state == InvitationState.ISSUED.value, BallotInvitation.expires_at <= now
+def _expire_due(uow: UnitOfWork, window_id: str | None = None) -> int:
+    """Expire every issued invitation past its deadline, one audit event each."""
+    query = select(BallotInvitation).where(
+        BallotInvitation.state == InvitationState.ISSUED.value,
+        BallotInvitation.expires_at <= uow.now(),
     )
     if window_id is not None:
         query = query.where(BallotInvitation.window_id == window_id)
-    result = session.execute(query.values(state=InvitationState.EXPIRED.value))
-    return int(getattr(result, "rowcount", 0) or 0)
+    due = uow.session.scalars(query.with_for_update(skip_locked=True)).all()
+    for invitation in due:
+        invitation.state = INVITATION.move(
+            InvitationState(invitation.state), InvitationState.EXPIRED
+        ).value
+        uow.audit("ballot.invitation.expired", invitation.ref, window=invitation.window_id)
+    return len(due)
 
 
 def _not_invited(window_id: str):  # type: ignore[no-untyped-def]
@@ -79,23 +85,24 @@ def _not_invited(window_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def invite_round(ctx: ServiceContext, window_id: str) -> InvitationRound:
+def invite_round(ctx: ServiceContext, window_id: str, *, actor: str) -> InvitationRound:
     """Issue the next round of invitations, filling every place not held by one.
 
     Raises `RefusedError` if the window is not drawn or every place is held.
     """
-    with ctx.database.transaction() as session:
+    with ctx.unit(actor=actor) as uow:
+        session = uow.session
         window = load_window(session, window_id, lock=True)
         if window.drawn_at is None:
             raise RefusedError(f"window {window_id!r} must be drawn before inviting")
-        now = ctx.clock.now()
-        _expire_due(session, now, window_id)
+        now = uow.now()
+        _expire_due(uow, window_id)
         held = session.scalar(
             select(func.count())
             .select_from(BallotInvitation)
             .where(
                 BallotInvitation.window_id == window_id,
-                BallotInvitation.state.in_(_HOLDING_A_PLACE),
+                BallotInvitation.state.in_([state.value for state in HOLDING_A_PLACE]),
             )
         )
         free = window.places - (held or 0)
@@ -125,6 +132,15 @@ def invite_round(ctx: ServiceContext, window_id: str) -> InvitationRound:
         ]
         session.add_all(issued)
         session.flush()
+        for invitation, entry in zip(issued, chosen, strict=True):
+            uow.audit(
+                "ballot.invitation.issued",
+                invitation.ref,
+                window=window_id,
+                round=this_round,
+                entry=entry.ref,
+                expires_at=expires_at,
+            )
         waiting = session.scalar(
             select(func.count()).select_from(_not_invited(window_id).subquery())
         )
@@ -148,15 +164,22 @@ def _load(session: Session, invitation_ref: str) -> tuple[BallotInvitation, str]
 
 
 def respond(
-    ctx: ServiceContext, invitation_ref: str, *, accept: bool, account_id: str | None = None
+    ctx: ServiceContext,
+    invitation_ref: str,
+    *,
+    accept: bool,
+    account_id: str | None = None,
+    actor: str | None = None,
 ) -> InvitationView:
     """Accept or decline an invitation before it expires; answering the same way twice is a no-op.
 
     With `account_id`, only the account that made the entry may answer (any other
-    gets `NotFoundError`, as if there were no such invitation).
+    gets `NotFoundError`, as if there were no such invitation); without it, `actor`
+    (an operator at the command line) answers for the entrant.
     """
     wanted = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
-    with ctx.database.transaction() as session:
+    with ctx.unit(actor=account_id or actor or "system") as uow:
+        session = uow.session
         invitation, entry_ref = _load(session, invitation_ref)
         if account_id is not None:
             owner = session.scalar(
@@ -164,7 +187,7 @@ def respond(
             )
             if owner != account_id:
                 raise NotFoundError(f"no invitation {invitation_ref!r}")
-        now = ctx.clock.now()
+        now = uow.now()
         state = InvitationState(invitation.state)
         if state is wanted:
             return InvitationView.of(invitation, entry_ref)
@@ -172,15 +195,16 @@ def respond(
             state = InvitationState.EXPIRED
         if state is not InvitationState.ISSUED:
             raise RefusedError(f"invitation {invitation.ref} is already {state.value}")
-        invitation.state = wanted.value
+        invitation.state = INVITATION.move(state, wanted).value
         invitation.responded_at = now
+        uow.audit(f"ballot.invitation.{wanted.value}", invitation.ref, window=invitation.window_id)
         return InvitationView.of(invitation, entry_ref)
 
 
-def expire_invitations(ctx: ServiceContext) -> int:
+def expire_invitations(ctx: ServiceContext, *, actor: str = "system") -> int:
     """Mark every unanswered invitation past its expiry as expired; returns how many."""
-    with ctx.database.transaction() as session:
-        return _expire_due(session, ctx.clock.now())
+    with ctx.unit(actor=actor) as uow:
+        return _expire_due(uow)
 
 
 def invitations_of(ctx: ServiceContext, window_id: str) -> list[InvitationView]:

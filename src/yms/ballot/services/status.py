@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yms.ballot.domain.states import InvitationState, WindowState
+from yms.ballot.domain.states import HOLDING_A_PLACE, InvitationState, WindowState, window_state
 from yms.ballot.tables import BallotEntry, BallotInvitation, BallotWindow
 
 
@@ -34,25 +34,23 @@ class WindowStatus:
     draw_seed: str | None = None
     operator_seed: str | None = None  # only once drawn
     invitation_rounds: int = 0
-    invitations: dict[str, int] = field(default_factory=dict)
+    invitations: dict[InvitationState, int] = field(default_factory=dict)
 
     @property
     def places_filled(self) -> int:
         """Invitations that hold a place: issued (not yet answered) or accepted."""
-        return self.invitations.get("issued", 0) + self.invitations.get("accepted", 0)
+        return sum(self.invitations.get(state, 0) for state in HOLDING_A_PLACE)
 
 
 def state_of(window: BallotWindow, now: datetime) -> WindowState:
     """The window's state at `now`."""
-    if window.drawn_at is not None:
-        return WindowState.DRAWN
-    if window.closed_at is not None:
-        return WindowState.CLOSED
-    if now < window.opens_at:
-        return WindowState.SCHEDULED
-    if now < window.closes_at:
-        return WindowState.OPEN
-    return WindowState.ENDED
+    return window_state(
+        now=now,
+        opens_at=window.opens_at,
+        closes_at=window.closes_at,
+        closed_at=window.closed_at,
+        drawn_at=window.drawn_at,
+    )
 
 
 def window_status(session: Session, window: BallotWindow, now: datetime) -> WindowStatus:
@@ -70,8 +68,8 @@ def window_status(session: Session, window: BallotWindow, now: datetime) -> Wind
             BallotInvitation.window_id == window.id
         )
     )
-    invitations = {state.value: 0 for state in InvitationState}
-    invitations.update({state: count for state, count in by_state})  # noqa: C416 - rows, not pairs
+    invitations = dict.fromkeys(InvitationState, 0)
+    invitations.update({InvitationState(state): count for state, count in by_state})
     return WindowStatus(
         window_id=window.id,
         scheme_id=window.scheme_id,

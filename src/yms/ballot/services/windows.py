@@ -8,6 +8,7 @@ the operator seed and fixes the whole order of the waiting list.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from yms.ballot.domain import draw
 from yms.ballot.domain.record import DrawRecord, RecordHeader
-from yms.ballot.services.status import WindowStatus, window_status
+from yms.ballot.domain.states import WINDOW, WindowState
+from yms.ballot.services.status import WindowStatus, state_of, window_status
 from yms.ballot.tables import BallotEntry, BallotWindow
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
@@ -57,7 +59,7 @@ def _ballot_allocation(ctx: ServiceContext, plan: WindowPlan) -> tuple[Scheme, A
         scheme = ctx.catalogue.in_force(plan.scheme_id, plan.opens_at.date())
     except UnknownSchemeError as error:
         raise _invalid("scheme", str(error)) from error
-    allocation = next((a for a in scheme.allocations if a.id == plan.allocation_id), None)
+    allocation = scheme.allocation(plan.allocation_id)
     if allocation is None:
         known = ", ".join(a.id for a in scheme.allocations if a.ballot) or "none"
         raise _invalid(
@@ -84,7 +86,7 @@ def _check_plan(plan: WindowPlan) -> None:
         raise _invalid("invitation_expiry_days", "invitations must last at least 1 day")
 
 
-def open_window(ctx: ServiceContext, plan: WindowPlan) -> WindowStatus:
+def open_window(ctx: ServiceContext, plan: WindowPlan, *, actor: str) -> WindowStatus:
     """Create a ballot window and its operator seed; the status carries the seed commitment."""
     _check_plan(plan)
     scheme, allocation = _ballot_allocation(ctx, plan)
@@ -94,7 +96,8 @@ def open_window(ctx: ServiceContext, plan: WindowPlan) -> WindowStatus:
     expiry = plan.invitation_expiry_days or allocation.invitation_expiry_days
     if places is None or expiry is None:  # pragma: no cover - a ballot allocation has both
         raise _invalid("allocation", "the allocation has no places or invitation expiry")
-    with ctx.database.transaction() as session:
+    with ctx.unit(actor=actor) as uow:
+        session = uow.session
         if session.get(BallotWindow, plan.window_id) is not None:
             raise RefusedError(f"there is already a ballot window {plan.window_id!r}")
         same_round = select(BallotWindow.id).where(
@@ -124,7 +127,19 @@ def open_window(ctx: ServiceContext, plan: WindowPlan) -> WindowStatus:
         )
         session.add(window)
         session.flush()
-        return window_status(session, window, ctx.clock.now())
+        uow.audit(
+            "ballot.window.opened",
+            window.id,
+            scheme=scheme.id,
+            scheme_version=scheme.version,
+            allocation=allocation.id,
+            round=plan.ballot_round,
+            places=places,
+            opens_at=plan.opens_at,
+            closes_at=plan.closes_at,
+            seed_commitment=window.seed_commitment,
+        )
+        return window_status(session, window, uow.now())
 
 
 def load_window(session: Session, window_id: str, *, lock: bool = False) -> BallotWindow:
@@ -147,14 +162,16 @@ def sorted_entry_refs(session: Session, window_id: str) -> list[str]:
     return sorted(refs)
 
 
-def close_window(ctx: ServiceContext, window_id: str, beacon: str) -> WindowStatus:
+def close_window(ctx: ServiceContext, window_id: str, beacon: str, *, actor: str) -> WindowStatus:
     """Freeze the entries of a window whose time is up, and record the beacon value."""
     beacon = beacon.strip().lower()
     if not _BEACON.match(beacon):
         raise _invalid("beacon", "the beacon is an even number (2 to 256) of hex digits")
-    with ctx.database.transaction() as session:
+    with ctx.unit(actor=actor) as uow:
+        session = uow.session
         window = load_window(session, window_id, lock=True)
-        now = ctx.clock.now()
+        now = uow.now()
+        state = state_of(window, now)
         if window.closed_at is not None:
             raise RefusedError(
                 f"window {window_id!r} was closed at {window.closed_at:%Y-%m-%d %H:%M}Z"
@@ -163,11 +180,19 @@ def close_window(ctx: ServiceContext, window_id: str, beacon: str) -> WindowStat
             raise RefusedError(
                 f"window {window_id!r} is open until {window.closes_at:%Y-%m-%d %H:%M}Z"
             )
+        WINDOW.move(state, WindowState.CLOSED)
         refs = sorted_entry_refs(session, window_id)
         window.closed_at = now
         window.beacon = beacon
         window.entry_count = len(refs)
         window.entries_digest = draw.entries_digest(refs).hex()
+        uow.audit(
+            "ballot.window.closed",
+            window.id,
+            beacon=beacon,
+            entries=len(refs),
+            entries_digest=window.entries_digest,
+        )
         return window_status(session, window, now)
 
 
@@ -183,9 +208,10 @@ def _ranked(refs: list[str], operator_seed: bytes, beacon: bytes) -> tuple[bytes
     return bulk.entries_digest, bulk.draw_seed, refcol.to_strings(bulk.ordered_refs())
 
 
-def run_draw(ctx: ServiceContext, window_id: str) -> WindowStatus:
+def run_draw(ctx: ServiceContext, window_id: str, *, actor: str) -> WindowStatus:
     """Draw a closed window: reveal the operator seed and give every entry its position."""
-    with ctx.database.transaction() as session:
+    with ctx.unit(actor=actor) as uow:
+        session = uow.session
         window = load_window(session, window_id, lock=True)
         if window.closed_at is None or window.beacon is None:
             raise RefusedError(f"window {window_id!r} must be closed before the draw")
@@ -206,9 +232,17 @@ def run_draw(ctx: ServiceContext, window_id: str) -> WindowStatus:
             update(BallotEntry),
             [{"id": ids[ref], "draw_position": position} for position, ref in enumerate(order)],
         )
+        WINDOW.move(state_of(window, uow.now()), WindowState.DRAWN)
         window.operator_seed = operator_seed.hex()
         window.draw_seed = seed.hex()
-        window.drawn_at = ctx.clock.now()
+        window.drawn_at = uow.now()
+        uow.audit(
+            "ballot.window.drawn",
+            window.id,
+            operator_seed=window.operator_seed,
+            draw_seed=window.draw_seed,
+            entries=len(order),
+        )
         return window_status(session, window, window.drawn_at)
 
 
@@ -234,6 +268,24 @@ def draw_record(ctx: ServiceContext, window_id: str) -> DrawRecord:
         )
     ranked = sorted((position or 0, ref) for ref, position in entries)
     return DrawRecord(header, sorted(ref for ref, _ in entries), [ref for _, ref in ranked])
+
+
+def publish_record(
+    ctx: ServiceContext, window_id: str, write: Callable[[DrawRecord], None], *, actor: str
+) -> DrawRecord:
+    """Give the draw record to `write`; once written, the audit log records it as published."""
+    record = draw_record(ctx, window_id)
+    write(record)
+    with ctx.unit(actor=actor) as uow:
+        uow.audit(
+            "ballot.window.published",
+            window_id,
+            places=record.header.places,
+            entries=len(record.entry_refs),
+            entries_digest=record.header.entries_digest,
+            draw_seed=record.header.draw_seed,
+        )
+    return record
 
 
 def status(ctx: ServiceContext, window_id: str) -> WindowStatus:

@@ -1,8 +1,11 @@
 """E-mail, shaped like GOV.UK Notify: a template id, an address and a personalisation.
 
-`EmailSender` is the edge: the real adapter would call Notify's
-``send_email_notification``; the default `OutboxSender` keeps each message in
-the outbox table, where the demo's operator page and the tests read them.
+Services never send directly: `queue_email` queues a job in their unit of work,
+so a message goes if and only if the change it tells of commits, and a worker
+sends it (again, if a try fails). `EmailSender` is the edge: the real adapter
+would call Notify's ``send_email_notification``; the default `OutboxSender`
+keeps each message in the outbox table, where the operator's page and the
+tests read them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from yms.platform.clock import Clock
 from yms.platform.db import Database
 from yms.platform.mail.tables import OutboxMessage
 from yms.platform.sealing import Sealer
+from yms.platform.unit_of_work import UnitOfWork
+
+SEND_EMAIL = "mail.send"  # the job that sends one queued message
 
 # Template ids, as Notify gives them; the bodies are ours, below, for the outbox.
 CONFIRM_EMAIL = "7d2c54e6-1f0b-4a55-9b5e-2f0d3c1c9a01"
@@ -60,6 +66,17 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         ),
     ),
 }
+
+
+def queue_email(
+    uow: UnitOfWork, email_address: str, template_id: str, personalisation: Mapping[str, str]
+) -> None:
+    """Send this message once `uow` commits (never if it rolls back)."""
+    if template_id not in TEMPLATES:
+        raise ValueError(f"no template {template_id}")
+    uow.enqueue(
+        SEND_EMAIL, to=email_address, template=template_id, personalisation=dict(personalisation)
+    )
 
 
 class EmailSender(Protocol):
@@ -118,11 +135,23 @@ class OutboxSender:
         personalisation: Mapping[str, str],
         reference: str | None = None,
     ) -> str:
-        """Store the message; returns its notification id."""
+        """Store the message; returns its notification id.
+
+        A `reference` already used returns the first message's id and stores
+        nothing: the worker passes its job's id, so a job run twice sends once.
+        """
         if template_id not in TEMPLATES:
             raise ValueError(f"no template {template_id}")
-        notification_id = str(uuid.uuid4())
         with self._database.transaction() as db:
+            if reference is not None:
+                sent = db.scalar(
+                    select(OutboxMessage.notification_id).where(
+                        OutboxMessage.reference == reference
+                    )
+                )
+                if sent is not None:
+                    return sent
+            notification_id = str(uuid.uuid4())
             db.add(
                 OutboxMessage(
                     notification_id=notification_id,

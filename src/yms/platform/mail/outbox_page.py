@@ -17,6 +17,6 @@ router = APIRouter(prefix="/operator", include_in_schema=False)
 def outbox(request: Request) -> Response:
     """The latest e-mails, as GOV.UK Notify would have sent them."""
     require_role(request, "operator")
-    mailer = visit_of(request).ctx.mailer
+    mailer = visit_of(request).ctx.mail
     messages = mailer.messages() if isinstance(mailer, OutboxSender) else []
     return render(request, "operator/outbox.html", messages=messages)

@@ -24,5 +24,6 @@ class OutboxMessage(Base):
     to_hash: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
     to_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     personalisation_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    reference: Mapped[str | None] = mapped_column(String(128))
+    # The sender's reference (the job's id): unique, so a job run twice sends once.
+    reference: Mapped[str | None] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,7 +15,7 @@ OUTCOMES = {"pay": "success", "decline": "failed", "cancel": "cancelled"}
 
 
 def _provider(request: Request) -> FakePaymentProvider | None:
-    provider = visit_of(request).ctx.pay
+    provider = visit_of(request).ctx.payments
     return provider if isinstance(provider, FakePaymentProvider) else None
 
 

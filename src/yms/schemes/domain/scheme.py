@@ -403,6 +403,18 @@ class Scheme(SchemeModel):
         """The host countries this scheme opens to nationals of `nationality`."""
         return self._hosts_by_nationality.get(nationality, ())
 
+    def allocation(self, allocation_id: str) -> Allocation | None:
+        """The allocation with this id, if the scheme has it."""
+        return next((a for a in self.allocations if a.id == allocation_id), None)
+
+    def allocations_holding(self, arrangement_id: str) -> tuple[Allocation, ...]:
+        """Every allocation (of any year) that holds places for this arrangement."""
+        return tuple(a for a in self.allocations if arrangement_id in a.arrangements)
+
+    def arrangements_of(self, allocation: Allocation) -> tuple[Arrangement, ...]:
+        """The arrangements whose places `allocation` holds."""
+        return tuple(self._by_id[arrangement_id] for arrangement_id in allocation.arrangements)
+
     def allocation_for(self, arrangement_id: str, year: int) -> Allocation | None:
         """The allocation holding this arrangement's places in `year`, if any."""
         for allocation in self.allocations:

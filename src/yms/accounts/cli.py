@@ -1,0 +1,62 @@
+"""`yms accounts create|role`: make an operator's account, change an account's role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Create accounts and change their roles.", no_args_is_help=True)
+_ROLE_HELP = "applicant or operator."
+
+
+def _role(text: str) -> object:
+    from yms.accounts.domain import Role  # noqa: PLC0415 - keep `yms --help` fast
+    from yms.platform.cli import fail  # noqa: PLC0415
+
+    try:
+        return Role(text)
+    except ValueError:
+        fail(f"a role is one of: {', '.join(role.value for role in Role)}")
+
+
+@app.command("create")
+def create(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The account's e-mail address.")],
+    role: Annotated[str, typer.Option(help=_ROLE_HELP)] = "applicant",
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for."),
+    ] = "",
+) -> None:
+    """Create a confirmed account (an operator's, say); prints its id."""
+    from yms.accounts import services  # noqa: PLC0415
+    from yms.accounts.domain import Role  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+
+    chosen = _role(role)
+    assert isinstance(chosen, Role)  # noqa: S101 - `_role` exits otherwise
+    with reported():
+        account_id = services.create_account(
+            service_context(), email, password, role=chosen, confirmed=True, actor=actor()
+        )
+    print(account_id)  # noqa: T201 - the command's output
+
+
+@app.command("role")
+def role(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The account's e-mail address.")],
+    new_role: Annotated[str, typer.Argument(metavar="ROLE", help=_ROLE_HELP)],
+) -> None:
+    """Give an account another role (audited)."""
+    from yms.accounts import services  # noqa: PLC0415
+    from yms.accounts.domain import Role  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+
+    chosen = _role(new_role)
+    assert isinstance(chosen, Role)  # noqa: S101
+    ctx = service_context()
+    with reported():
+        account_id = services.account_id_of(ctx, email)
+        before = services.change_role(ctx, account_id, chosen, actor=actor())
+    print(f"{account_id}: {before.value} -> {chosen.value}")  # noqa: T201

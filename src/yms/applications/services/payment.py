@@ -1,0 +1,158 @@
+"""The fee: start a payment with the provider, and submit the application when it succeeds.
+
+The provider (GOV.UK Pay's shape) is called with no transaction open and no
+row locked. A payment under way is reused, so a double click pays once: the
+case's row lock orders two clicks, and a unique index on one open payment per
+application stands behind it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yms.applications.domain.fees import fee_pence
+from yms.applications.domain.states import APPLICATION, PAYMENT, ApplicationState, PaymentState
+from yms.applications.services.cases import (
+    UnderArrangement,
+    add_event,
+    arrangement_of,
+    open_answers,
+    owned,
+)
+from yms.applications.tables import Application, Payment
+from yms.kernel.errors import RefusedError
+from yms.platform.clock import today
+from yms.platform.context import ServiceContext
+from yms.platform.unit_of_work import UnitOfWork
+
+NO_PAYMENT = "no-payment"
+
+
+def fee_due(ctx: ServiceContext, application: UnderArrangement) -> int:
+    """What the application costs today, in pence."""
+    return fee_pence(arrangement_of(ctx.catalogue, application), today(ctx.clock))
+
+
+def _open_payment(session: Session, application: Application) -> Payment | None:
+    return session.scalar(
+        select(Payment).where(
+            Payment.application_id == application.id, Payment.state == PaymentState.CREATED
+        )
+    )
+
+
+def _ready_to_pay(ctx: ServiceContext, application: Application) -> None:
+    if application.state != ApplicationState.DRAFT:
+        raise RefusedError("This application has already been submitted")
+    if not open_answers(ctx.sealer, application).get("declaration"):
+        raise RefusedError("Confirm the declaration before paying")
+
+
+def begin_payment(ctx: ServiceContext, account_id: str, case_ref: str, return_url: str) -> str:
+    """Where to send the applicant to pay; a payment already under way is reused."""
+    with ctx.database.reading() as session:
+        application = owned(session, account_id, case_ref)
+        _ready_to_pay(ctx, application)
+        pending = _open_payment(session, application)
+        if pending is not None:
+            return pending.next_url
+        amount = fee_due(ctx, application)
+        reference = application.case_ref
+    created = ctx.payments.create_payment(
+        amount=amount,
+        reference=reference,
+        description=f"Youth mobility application {reference}",
+        return_url=return_url,
+    )
+    try:
+        with ctx.unit(actor=account_id) as uow:
+            stored = owned(uow.session, account_id, case_ref, lock=True)
+            _ready_to_pay(ctx, stored)
+            pending = _open_payment(uow.session, stored)
+            if pending is not None:  # another click recorded its payment first: use that one
+                return pending.next_url
+            stored.fee_pence = amount
+            uow.session.add(
+                Payment(
+                    application_id=stored.id,
+                    provider_payment_id=created.payment_id,
+                    amount_pence=amount,
+                    reference=stored.case_ref,
+                    state=PaymentState.CREATED.value,
+                    next_url=created.next_url,
+                    created_at=uow.now(),
+                )
+            )
+    except IntegrityError:
+        with ctx.database.reading() as session:
+            pending = _open_payment(session, owned(session, account_id, case_ref))
+            if pending is None:  # pragma: no cover - the index refused us for that payment
+                raise
+            return pending.next_url
+    return created.next_url
+
+
+def _latest_payment(session: Session, application: Application) -> Payment | None:
+    return session.scalar(
+        select(Payment).where(Payment.application_id == application.id).order_by(Payment.id.desc())
+    )
+
+
+def complete_payment(ctx: ServiceContext, account_id: str, case_ref: str) -> str:
+    """Ask the provider how the latest payment ended; on success the application is submitted.
+
+    Returns the application's state afterwards, or the payment's if it did not succeed.
+    Safe to call again (the back button, a reload): a submitted application stays so.
+    """
+    with ctx.database.reading() as session:
+        application = owned(session, account_id, case_ref)
+        if application.state != ApplicationState.DRAFT:
+            return application.state
+        payment = _latest_payment(session, application)
+        if payment is None:
+            return NO_PAYMENT
+        provider_id, state = payment.provider_payment_id, PaymentState(payment.state)
+    if state is PaymentState.CREATED:
+        status = ctx.payments.get_payment(provider_id)
+        if not status.finished:
+            return PaymentState.CREATED.value
+        state = PaymentState(status.state)
+    with ctx.unit(actor=account_id) as uow:
+        stored = owned(uow.session, account_id, case_ref, lock=True)
+        payment = _latest_payment(uow.session, stored)
+        assert payment is not None  # noqa: S101 - payments are never deleted
+        if payment.state == PaymentState.CREATED and payment.provider_payment_id == provider_id:
+            payment.state = PAYMENT.move(PaymentState.CREATED, state).value
+            payment.finished_at = uow.now()
+        if stored.state != ApplicationState.DRAFT:
+            return stored.state
+        if payment.state != PaymentState.SUCCESS:
+            return payment.state
+        _submit(uow, stored, payment)
+        return stored.state
+
+
+def _submit(uow: UnitOfWork, application: Application, payment: Payment) -> None:
+    now = uow.now()
+    application.state = APPLICATION.move(
+        ApplicationState(application.state), ApplicationState.SUBMITTED
+    ).value
+    application.submitted_at = now
+    pounds = f"£{payment.amount_pence / 100:,.2f}"
+    add_event(uow.session, application, now, "paid", f"Fee of {pounds} paid")
+    add_event(uow.session, application, now, "submitted", "Application submitted")
+    uow.audit(
+        "application.paid",
+        application.case_ref,
+        amount_pence=payment.amount_pence,
+        payment=payment.provider_payment_id,
+    )
+    uow.audit(
+        "application.submitted",
+        application.case_ref,
+        scheme=application.scheme_id,
+        scheme_version=application.scheme_version,
+        arrangement=application.arrangement_id,
+    )

@@ -1,0 +1,176 @@
+"""Appending to the audit chain, and reading it back: verify, export, a subject's history.
+
+Appends happen inside the unit of work that makes the change, after its other
+writes, holding the head row's lock (``SELECT … FOR UPDATE`` on PostgreSQL; the
+``BEGIN IMMEDIATE`` write lock on SQLite) only for the few statements that link
+the new events on: the chain's order is the order transactions commit in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yms.platform.audit.chain import (
+    GENESIS,
+    ChainedEvent,
+    ChainReport,
+    make_event,
+    next_hash,
+    walk,
+)
+from yms.platform.audit.tables import AuditEvent, AuditHead
+from yms.platform.db import Database
+
+_BATCH = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    """An event waiting for its place in the chain (given when the unit of work commits)."""
+
+    actor: str
+    action: str
+    subject: str
+    data: dict[str, object]
+
+
+def check_event(pending: PendingEvent, at: datetime) -> None:
+    """Raise now, where the service is, if the event could never be appended."""
+    make_event(seq=1, at=at, **_fields(pending))
+
+
+def _fields(pending: PendingEvent) -> dict[str, Any]:
+    return {
+        "actor": pending.actor,
+        "action": pending.action,
+        "subject": pending.subject,
+        "data": pending.data,
+    }
+
+
+def append(session: Session, pending: Sequence[PendingEvent], *, at: datetime) -> None:
+    """Link `pending` onto the chain, in order, in the session's transaction."""
+    if not pending:
+        return
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:  # pragma: no cover - the migration creates it
+        raise RuntimeError("the audit head row is missing: run `yms db upgrade`")
+    previous = bytes.fromhex(head.hash)
+    for offset, item in enumerate(pending, start=1):
+        event = make_event(seq=head.seq + offset, at=at, **_fields(item))
+        digest = next_hash(previous, event)
+        session.add(
+            AuditEvent(
+                seq=event["seq"],
+                action=item.action,
+                subject=item.subject,
+                event=json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                prev_hash=previous.hex(),
+                hash=digest.hex(),
+            )
+        )
+        previous = digest
+    head.seq += len(pending)
+    head.hash = previous.hex()
+
+
+def _links(database: Database) -> Iterator[tuple[AuditEvent, ChainedEvent | str]]:
+    """Every row in order, with its link (or why it cannot be read), a batch at a time."""
+    after = 0
+    while True:
+        with database.reading() as session:
+            rows = session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.seq > after)
+                .order_by(AuditEvent.seq)
+                .limit(_BATCH)
+            ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row, _link(row)
+        after = rows[-1].seq
+
+
+def _link(row: AuditEvent) -> ChainedEvent | str:
+    try:
+        event = json.loads(row.event)
+    except json.JSONDecodeError:
+        return "the event is not JSON"
+    if not isinstance(event, dict):
+        return "the event is not a JSON object"
+    if event.get("action") != row.action or event.get("subject") != row.subject:
+        return "the action or subject column differs from the event"
+    if event.get("seq") != row.seq:
+        return f"the row is numbered {row.seq} but its event says seq {event.get('seq')!r}"
+    return ChainedEvent(event, row.prev_hash, row.hash)
+
+
+def verify(database: Database) -> ChainReport:
+    """Walk the whole chain from the database and hold its end to the head row."""
+    unreadable: list[tuple[int, str]] = []
+
+    def links() -> Iterator[ChainedEvent]:
+        for position, (_row, link) in enumerate(_links(database), start=1):
+            if isinstance(link, str):
+                unreadable.append((position, link))
+                return
+            yield link
+
+    report = walk(links())
+    if unreadable and report.intact:
+        position, reason = unreadable[0]
+        return ChainReport(report.events, report.head, position, reason)
+    if not report.intact:
+        return report
+    with database.reading() as session:
+        head = session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS.hex())
+    if head_seq != report.events or head_hash != report.head:
+        missing = min(head_seq, report.events) + 1
+        return ChainReport(
+            report.events,
+            report.head,
+            missing,
+            f"the head records {head_seq} events ending in {head_hash[:12]}…, "
+            f"but the chain holds {report.events} ending in {report.head[:12]}…",
+        )
+    return report
+
+
+def export(database: Database, out: TextIO) -> int:
+    """Write every link as a JSON line ``{"event", "prev_hash", "hash"}``; returns how many."""
+    count = 0
+    for row, _link_or_reason in _links(database):
+        line = {"event": json.loads(row.event), "prev_hash": row.prev_hash, "hash": row.hash}
+        out.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def read_export(lines: Iterator[str]) -> Iterator[ChainedEvent]:
+    """The links of an export, line by line; raises `ValueError` naming a malformed line."""
+    for number, text in enumerate(lines, start=1):
+        try:
+            line = json.loads(text)
+            event, prev_hash, digest = line["event"], line["prev_hash"], line["hash"]
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise ValueError(f"line {number} is not an export line: {error}") from error
+        if not (isinstance(event, dict) and isinstance(prev_hash, str) and isinstance(digest, str)):
+            raise ValueError(f"line {number} is not an export line: a field has the wrong type")  # noqa: TRY004 - bad input, not a programming error
+        yield ChainedEvent(event, prev_hash, digest)
+
+
+def history(session: Session, subject: str) -> list[dict[str, Any]]:
+    """Every event about `subject`, oldest first."""
+    rows = session.scalars(
+        select(AuditEvent.event).where(AuditEvent.subject == subject).order_by(AuditEvent.seq)
+    )
+    return [json.loads(row) for row in rows]
