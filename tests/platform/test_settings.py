@@ -25,7 +25,6 @@ def test_development_runs_on_sqlite_with_no_setup(monkeypatch: pytest.MonkeyPatc
     [
         ("YMS_IDENTITY_KEY", "YMS_IDENTITY_KEY must be set outside development"),
         ("YMS_DATA_KEY", "YMS_DATA_KEY must be set outside development"),
-        ("YMS_SECRET_KEY", "YMS_SECRET_KEY must be set outside development"),
     ],
 )
 def test_production_refuses_the_development_keys(
@@ -35,7 +34,6 @@ def test_production_refuses_the_development_keys(
     for name, value in {
         "YMS_IDENTITY_KEY": STRONG,
         "YMS_DATA_KEY": FERNET_KEY,
-        "YMS_SECRET_KEY": STRONG,
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv(missing)
@@ -54,7 +52,6 @@ def test_production_with_its_own_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YMS_ENVIRONMENT", "production")
     monkeypatch.setenv("YMS_IDENTITY_KEY", STRONG)
     monkeypatch.setenv("YMS_DATA_KEY", FERNET_KEY)
-    monkeypatch.setenv("YMS_SECRET_KEY", STRONG)
     monkeypatch.setenv("YMS_DATABASE_URL", "postgresql://yms@db/yms")
     settings = Settings()
     assert not settings.is_sqlite

@@ -17,7 +17,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Published in this file, hence good for nothing but development.
 _DEVELOPMENT_IDENTITY_KEY = "development-only-identity-key-do-not-use-in-production"
 _DEVELOPMENT_DATA_KEY = base64.urlsafe_b64encode(b"development-only-data-key-32byte").decode()
-_DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 - refused outside development
 _MINIMUM_KEY_LENGTH = 32
 
 
@@ -38,7 +37,6 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///yms.db", min_length=1)
     identity_key: SecretStr = SecretStr(_DEVELOPMENT_IDENTITY_KEY)
     data_key: SecretStr = SecretStr(_DEVELOPMENT_DATA_KEY)
-    secret_key: SecretStr = SecretStr(_DEVELOPMENT_SECRET_KEY)
     database_pool_size: int = Field(default=10, ge=1, le=200)
     evidence_dir: str = Field(default="var/evidence", min_length=1)
     public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
@@ -52,7 +50,6 @@ class Settings(BaseSettings):
         defaults = {
             "YMS_IDENTITY_KEY": (self.identity_key, _DEVELOPMENT_IDENTITY_KEY),
             "YMS_DATA_KEY": (self.data_key, _DEVELOPMENT_DATA_KEY),
-            "YMS_SECRET_KEY": (self.secret_key, _DEVELOPMENT_SECRET_KEY),
         }
         for name, (value, default) in defaults.items():
             secret = value.get_secret_value()
