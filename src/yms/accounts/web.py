@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from yms.accounts import services as accounts
 from yms.kernel.errors import InvalidInputError, RefusedError
 from yms.platform.web.access import limited, require_role
+from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import text
 from yms.platform.web.rendering import render
@@ -37,7 +38,7 @@ async def sign_up(request: Request) -> Response:
     limited(request, "sign-up")
     email, password = text(form, "email"), str(form.get("password") or "")
     try:
-        accounts.sign_up(visit_of(request).ctx, email, password)
+        accounts.sign_up(context_of(request), email, password)
     except InvalidInputError as error:
         errors = {p.path: p.message for p in error.problems}
         return render(request, "accounts/sign_up.html", status=400, errors=errors, email=email)
@@ -110,7 +111,7 @@ async def reset_request(request: Request) -> Response:
     limited(request, "reset-password")
     email = text(form, "email")
     try:
-        accounts.request_password_reset(visit_of(request).ctx, email)
+        accounts.request_password_reset(context_of(request), email)
     except InvalidInputError as error:
         errors = {p.path: p.message for p in error.problems}
         return render(
@@ -150,7 +151,7 @@ async def reset(request: Request, token: str) -> Response:
 def account_home(request: Request, confirmed: str = "", reset: str = "") -> Response:
     """The signed-in applicant's home: ballots entered, invitations, applications."""
     account_id = require_role(request, "applicant")
-    ctx = visit_of(request).ctx
+    ctx = context_of(request)
     return render(
         request,
         "accounts/home.html",

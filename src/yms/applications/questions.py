@@ -6,22 +6,19 @@ two journeys ask alike and feed one eligibility engine.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from yms.eligibility.questions import STEP_BY_SLUG, FieldErrorsError, Step, needed
-from yms.kernel.identity import InvalidPassportNumberError, normalise_passport_number
+from yms.eligibility.questions import STEP_BY_SLUG, Asking, FieldErrorsError, Step, needed
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError, _
-from yms.schemes.domain.scheme import Scheme
 
 Answers = dict[str, Any]
 MAX_NAME = 100
 
 
-def _read_name(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+def _read_name(form: FormData, _asking: Asking, answers: Answers) -> None:
     personal = answers.setdefault("personal", {})
     personal["given_names"] = forms.text(form, "given-names")
     personal["family_name"] = forms.text(form, "family-name")
@@ -37,30 +34,22 @@ def _read_name(form: FormData, _scheme: Scheme | None, answers: Answers) -> None
         raise FieldErrorsError(errors)
 
 
-def _read_passport(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+def _read_passport(form: FormData, asking: Asking, answers: Answers) -> None:
     personal = answers.setdefault("personal", {})
-    typed = forms.text(form, "passport-number")
+    personal["passport_typed"] = forms.text(form, "passport-number")
     answers.setdefault("typed", {})["passport-expiry"] = forms.typed_date(form, "passport-expiry")
-    personal["passport_typed"] = typed
     errors = []
     try:
-        personal["passport_number"] = normalise_passport_number(typed)
-    except InvalidPassportNumberError:
+        personal["passport_number"] = forms.passport_number(form, "passport-number")
+    except FieldError as error:
         personal.pop("passport_number", None)
-        errors.append(
-            FieldError(
-                "passport-number",
-                _("Enter your passport number")
-                if not typed
-                else _("Passport number must be 5 to 20 letters and numbers"),
-            )
-        )
+        errors.append(error)
     try:
         expiry = forms.read_date(form, "passport-expiry", _("the expiry date"))
     except FieldError as error:
         errors.append(error)
     else:
-        if expiry is not None and expiry <= date.fromisoformat(answers["today"]):
+        if expiry is not None and expiry <= asking.today:
             errors.append(FieldError("passport-expiry", _("Your passport must not have expired")))
         elif expiry is not None:
             personal["passport_expiry"] = expiry.isoformat()
@@ -116,16 +105,16 @@ APPLY_STEPS: tuple[Step, ...] = (
 APPLY_STEP_BY_SLUG = {step.slug: step for step in APPLY_STEPS}
 
 
-def asked(scheme: Scheme | None, answers: Answers) -> list[Step]:
+def asked(asking: Asking, answers: Answers) -> list[Step]:
     """The steps this applicant is asked, in order."""
     return [
-        step for step in APPLY_STEPS if step in (NAME, PASSPORT) or needed(step, scheme, answers)
+        step for step in APPLY_STEPS if step in (NAME, PASSPORT) or needed(step, asking, answers)
     ]
 
 
-def next_unanswered(scheme: Scheme | None, answers: Answers) -> str | None:
+def next_unanswered(asking: Asking, answers: Answers) -> str | None:
     """The first step still to answer."""
-    for step in asked(scheme, answers):
-        if step.summary(scheme, answers) is None:
+    for step in asked(asking, answers):
+        if step.summary(asking.scheme, answers) is None:
             return step.slug
     return None

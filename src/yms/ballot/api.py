@@ -16,8 +16,8 @@ from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
 from yms.platform.context import ServiceContext
 from yms.platform.web.access import limited
+from yms.platform.web.context import context_of
 from yms.platform.web.problems import problem
-from yms.platform.web.session_middleware import visit_of
 
 router = APIRouter(prefix="/api/v1")
 
@@ -113,7 +113,7 @@ async def enter(request: Request, window_id: str) -> Response:
     credentials = _basic_credentials(request)
     if credentials is None:
         return _unauthorised()
-    ctx = visit_of(request).ctx
+    ctx = context_of(request)
     try:
         signed_in = accounts.sign_in(ctx, *credentials)
     except RefusedError:

@@ -12,24 +12,38 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from yms.ballot.domain.states import WindowState
+from yms.ballot.domain.states import InvitationState, WindowState
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import EntryRequest, enter_ballot, entries_of, nationalities_of
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
-from yms.kernel.identity import InvalidPassportNumberError, normalise_passport_number
+from yms.kernel.text import N_
 from yms.platform.web import forms
 from yms.platform.web.access import limited, require_role
+from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
+from yms.platform.web.tags import Tag
 
 router = APIRouter(include_in_schema=False)
+WINDOW_TAGS = {
+    WindowState.SCHEDULED: Tag(N_("Opens soon"), "blue"),
+    WindowState.OPEN: Tag(N_("Open"), "green"),
+    WindowState.ENDED: Tag(N_("Closed"), "grey"),
+    WindowState.CLOSED: Tag(N_("Closed"), "grey"),
+    WindowState.DRAWN: Tag(N_("Drawn"), "purple"),
+}
+TEMPLATE_GLOBALS: dict[str, object] = {
+    "WindowState": WindowState,
+    "InvitationState": InvitationState,
+    "window_tags": WINDOW_TAGS,
+}
 
 
 def _window(request: Request, window_id: str) -> Any:
     try:
-        return ballot_windows.status(visit_of(request).ctx, window_id)
+        return ballot_windows.status(context_of(request), window_id)
     except NotFoundError:
         return None
 
@@ -45,7 +59,7 @@ def _closed(request: Request, window: Any) -> Response:
 @router.get("/ballots")
 def ballots(request: Request) -> Response:
     """Every ballot window, with the seed commitment published when it opened."""
-    windows = ballot_windows.list_windows(visit_of(request).ctx)
+    windows = ballot_windows.list_windows(context_of(request))
     return render(request, "ballots/list.html", form=False, windows=windows)
 
 
@@ -53,7 +67,7 @@ def ballots(request: Request) -> Response:
 def ballot(request: Request, window_id: str) -> Response:
     """One ballot window: its places, dates, state and published values."""
     try:
-        window = ballot_windows.status(visit_of(request).ctx, window_id)
+        window = ballot_windows.status(context_of(request), window_id)
     except NotFoundError:
         return render(request, "errors/404.html", status=404, form=False)
     return render(request, "ballots/window.html", form=False, window=window)
@@ -72,7 +86,7 @@ def details_page(request: Request, window_id: str) -> Response:
 
 
 def _details(request: Request, window: Any, errors: dict[str, str]) -> Response:
-    ctx = visit_of(request).ctx
+    ctx = context_of(request)
     return render(
         request,
         "ballots/details.html",
@@ -104,14 +118,10 @@ async def details(request: Request, window_id: str) -> Response:
     visit_of(request).changed_data()
     errors: dict[str, str] = {}
     try:
-        answers["passport_normalised"] = normalise_passport_number(answers["passport_number"])
-    except InvalidPassportNumberError:
-        errors["passport-number"] = (
-            _("Enter your passport number")
-            if not answers["passport_number"]
-            else _("Passport number must be 5 to 20 letters and numbers")
-        )
-    codes = {code for code, _name in nationalities_of(visit_of(request).ctx, window_id)}
+        answers["passport_normalised"] = forms.passport_number(form, "passport-number")
+    except FieldError as error:
+        errors[error.field] = error.message
+    codes = {code for code, _name in nationalities_of(context_of(request), window_id)}
     if answers["nationality"] not in codes:
         errors["nationality"] = _("Select the nationality on your passport")
     try:
@@ -132,7 +142,7 @@ def check_answers(request: Request, window_id: str) -> Response:
     answers = _answers(request, window_id)
     if window is None or not answers.get("date_of_birth"):
         return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
-    names = dict(nationalities_of(visit_of(request).ctx, window_id))
+    names = dict(nationalities_of(context_of(request), window_id))
     change = f"/ballots/{window_id}/enter"
     rows = [
         (_("Passport number"), answers["passport_normalised"], change, _("passport number")),
@@ -177,7 +187,7 @@ async def confirm(request: Request, window_id: str) -> Response:
 def entered(request: Request, window_id: str) -> Response:
     """The confirmation: the entry reference and the seed commitment."""
     account_id = require_role(request, "applicant")
-    mine = [e for e in entries_of(visit_of(request).ctx, account_id) if e.window_id == window_id]
+    mine = [e for e in entries_of(context_of(request), account_id) if e.window_id == window_id]
     if not mine:
         return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
     return render(request, "ballots/entered.html", form=False, entry=mine[0])

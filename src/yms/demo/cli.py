@@ -81,7 +81,7 @@ def demo() -> None:
     """Show the shipped schemes, then check example applicants against them."""
     from rich.console import Console  # noqa: PLC0415 - commands import what they use
 
-    from yms.eligibility.services import check_eligibility  # noqa: PLC0415
+    from yms.eligibility.services import check_eligibility, parse_applicant  # noqa: PLC0415
     from yms.platform.clock import SystemClock  # noqa: PLC0415
     from yms.schemes.catalogue import shipped  # noqa: PLC0415
     from yms.schemes.report import schemes_table  # noqa: PLC0415
@@ -94,5 +94,6 @@ def demo() -> None:
         "with [bold]yms eligibility check --scheme uk-yms FILE.json[/].\n"
     )
     for title, scheme, applicant in _EXAMPLES:
-        result = check_eligibility(shipped(), scheme, json.dumps(applicant), clock=SystemClock())
+        parsed = parse_applicant(json.dumps(applicant))
+        result = check_eligibility(shipped(), scheme, parsed, clock=SystemClock())
         console.print(_result_table(title, result))

@@ -36,13 +36,14 @@ def check(
     Exit 0 whenever a result is produced, eligible or not; exit 2, with one line on
     standard error, when the input cannot be used.
     """
-    from yms.eligibility.services import check_eligibility  # noqa: PLC0415
+    from yms.eligibility.services import check_eligibility, parse_applicant  # noqa: PLC0415
     from yms.kernel.errors import InvalidInputError  # noqa: PLC0415
     from yms.platform.clock import SystemClock  # noqa: PLC0415 - commands import what they use
     from yms.schemes.catalogue import shipped  # noqa: PLC0415
 
     try:
-        result = check_eligibility(shipped(), scheme, _read(file), clock=SystemClock())
+        applicant = parse_applicant(_read(file))
+        result = check_eligibility(shipped(), scheme, applicant, clock=SystemClock())
     except InvalidInputError as error:
         fail(f"bad input: {error.problems[0]}")
     print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))  # noqa: T201

@@ -1,25 +1,42 @@
 """The questions of "Check if you can apply": only those the chosen scheme asks.
 
-Answers build the same applicant JSON that `yms eligibility check` and the API
-read, so the portal, the API and the command line give one answer.
+Each page reads its answers into the journey's answers; `applicant_of` turns
+them into the domain's `Applicant`, which the engine checks against the very
+scheme version the questions came from. What a question needs besides the
+answers (the scheme and arrangement, today's date, the schemes to choose from)
+comes in an `Asking`, never mixed into the answers themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from starlette.datastructures import FormData
 
+from yms.eligibility.domain.applicant import Applicant, Funds, HeldDocument
+from yms.kernel.money import Money
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError, _
-from yms.schemes.catalogue import Catalogue
+from yms.schemes.catalogue import Catalogue, UnknownSchemeError
 from yms.schemes.domain.documents import DocumentKind
-from yms.schemes.domain.scheme import Arrangement, Scheme
+from yms.schemes.domain.scheme import Arrangement, Scheme, arrangement_id
 
 Answers = dict[str, Any]
 DEGREE_RQF_LEVEL = 6  # a bachelor's degree on the Regulated Qualifications Framework
+
+
+@dataclass(frozen=True)
+class Asking:
+    """What the questions need besides the answers: one scheme version, its arrangement, today."""
+
+    scheme: Scheme | None
+    arrangement: Arrangement | None
+    today: date
+    schemes: Sequence[Scheme] = field(default=())  # to choose from, on the first page
 
 
 @dataclass(frozen=True)
@@ -29,15 +46,23 @@ class Step:
     slug: str
     template: str
     applies: Callable[[Scheme | None, Arrangement | None], bool]
-    read: Callable[[FormData, Scheme | None, Answers], None]  # raises FieldError
+    read: Callable[[FormData, Asking, Answers], None]  # raises FieldError
     summary: Callable[[Scheme | None, Answers], str | None]  # the answer, for check answers
     question: str
 
 
-def scheme_of(catalogue: Catalogue, answers: Mapping[str, Any]) -> Scheme | None:
-    """The scheme chosen so far."""
+def scheme_version(catalogue: Catalogue, scheme_id: str, today: date) -> Scheme:
+    """The version of `scheme_id` in force `today`; the newest if none is in force yet."""
+    try:
+        return catalogue.in_force(scheme_id, today)
+    except UnknownSchemeError:
+        return catalogue.latest(scheme_id)
+
+
+def scheme_of(catalogue: Catalogue, answers: Mapping[str, Any], today: date) -> Scheme | None:
+    """The version, in force today, of the scheme chosen so far."""
     scheme_id = answers.get("scheme")
-    return catalogue.latest(scheme_id) if scheme_id in catalogue.ids() else None
+    return scheme_version(catalogue, scheme_id, today) if scheme_id in catalogue.ids() else None
 
 
 def arrangement_of(scheme: Scheme | None, answers: Mapping[str, Any]) -> Arrangement | None:
@@ -48,11 +73,22 @@ def arrangement_of(scheme: Scheme | None, answers: Mapping[str, Any]) -> Arrange
         return None
     hosts = scheme.hosts_for(nationality)
     host = applicant.get("host") or (hosts[0] if len(hosts) == 1 else None)
-    return scheme.arrangement(f"{nationality}-{host}") if host else None
+    return scheme.arrangement(arrangement_id(nationality, host)) if host else None
 
 
-def _read_scheme(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
-    choices = set(answers.get("_scheme_ids", []))
+def asking_for(catalogue: Catalogue, answers: Mapping[str, Any], today: date) -> Asking:
+    """The check journey's `Asking`, from the scheme and nationality answered so far."""
+    scheme = scheme_of(catalogue, answers, today)
+    return Asking(
+        scheme=scheme,
+        arrangement=arrangement_of(scheme, answers),
+        today=today,
+        schemes=[scheme_version(catalogue, scheme_id, today) for scheme_id in catalogue.ids()],
+    )
+
+
+def _read_scheme(form: FormData, asking: Asking, answers: Answers) -> None:
+    choices = {scheme.id for scheme in asking.schemes}
     chosen = forms.choice(form, "scheme", choices, _("Select the scheme you want to check"))
     if chosen != answers.get("scheme"):
         answers.clear()  # a different scheme asks different questions
@@ -66,9 +102,9 @@ def nationalities(scheme: Scheme) -> list[tuple[str, str]]:
     return sorted(((code, scheme.party_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
-def _read_nationality(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
-    assert scheme is not None  # noqa: S101 - steps after the scheme only run with one
-    codes = {code for code, _name in nationalities(scheme)}
+def _read_nationality(form: FormData, asking: Asking, answers: Answers) -> None:
+    assert asking.scheme is not None  # noqa: S101 - steps after the scheme only run with one
+    codes = {code for code, _name in nationalities(asking.scheme)}
     chosen = forms.choice(form, "nationality", codes, _("Select your nationality"))
     applicant = answers["applicant"]
     if applicant.get("nationality") != chosen:
@@ -76,15 +112,15 @@ def _read_nationality(form: FormData, scheme: Scheme | None, answers: Answers) -
     applicant["nationality"] = chosen
 
 
-def _read_host(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
-    assert scheme is not None  # noqa: S101
-    hosts = set(scheme.hosts_for(answers["applicant"]["nationality"]))
+def _read_host(form: FormData, asking: Asking, answers: Answers) -> None:
+    assert asking.scheme is not None  # noqa: S101
+    hosts = set(asking.scheme.hosts_for(answers["applicant"]["nationality"]))
     answers["applicant"]["host"] = forms.choice(
         form, "host", hosts, _("Select the country you want to go to")
     )
 
 
-def _read_birth(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+def _read_birth(form: FormData, _asking: Asking, answers: Answers) -> None:
     answers["typed_date_of_birth"] = forms.typed_date(form, "date-of-birth")
     born = forms.read_date(form, "date-of-birth", _("your date of birth"))
     assert born is not None  # noqa: S101 - required
@@ -92,27 +128,27 @@ def _read_birth(form: FormData, _scheme: Scheme | None, answers: Answers) -> Non
 
 
 def _yes_no_reader(field: str, key: str, message: str) -> Callable[..., None]:
-    def read(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+    def read(form: FormData, _asking: Asking, answers: Answers) -> None:
         value = forms.yes_no(form, field, message)
         answers["applicant"][key] = value
 
     return read
 
 
-def _read_invitation(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+def _read_invitation(form: FormData, _asking: Asking, answers: Answers) -> None:
     invited = forms.yes_no(form, "invited", _("Select yes if you have an invitation to apply"))
-    answers["applicant"]["invitation_ref"] = _("from the ballot") if invited else None
+    answers["applicant"]["has_invitation"] = invited
 
 
-def _read_qualification(form: FormData, _scheme: Scheme | None, answers: Answers) -> None:
+def _read_qualification(form: FormData, _asking: Asking, answers: Answers) -> None:
     degree = forms.yes_no(form, "degree", _("Select yes if you have a degree or higher"))
     answers["applicant"]["qualification_rqf_level"] = (
         DEGREE_RQF_LEVEL if degree else DEGREE_RQF_LEVEL - 1
     )
 
 
-def _read_documents(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
-    arrangement = arrangement_of(scheme, answers)
+def _read_documents(form: FormData, asking: Asking, answers: Answers) -> None:
+    arrangement = asking.arrangement
     assert arrangement is not None  # noqa: S101
     documents = []
     for requirement in arrangement.requirements.documents:
@@ -124,8 +160,8 @@ def _read_documents(form: FormData, scheme: Scheme | None, answers: Answers) -> 
     answers["applicant"]["documents"] = documents
 
 
-def _read_funds(form: FormData, scheme: Scheme | None, answers: Answers) -> None:
-    arrangement = arrangement_of(scheme, answers)
+def _read_funds(form: FormData, asking: Asking, answers: Answers) -> None:
+    arrangement = asking.arrangement
     assert arrangement is not None  # noqa: S101
     answers["typed"] = {
         **answers.get("typed", {}),
@@ -282,11 +318,7 @@ STEPS: tuple[Step, ...] = (
         "check/yes_no.html",
         _requires("invitation"),
         _read_invitation,
-        lambda _s, a: (
-            None
-            if "invitation_ref" not in a.get("applicant", {})
-            else (_("Yes") if a["applicant"]["invitation_ref"] else _("No"))
-        ),
+        _yes_no_summary("has_invitation"),
         _("Have you been invited to apply through the ballot?"),
     ),
     Step(
@@ -326,28 +358,70 @@ STEPS: tuple[Step, ...] = (
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
 
-def needed(step: Step, scheme: Scheme | None, answers: Answers) -> bool:
+def needed(step: Step, asking: Asking, answers: Answers) -> bool:
     """Whether this step is asked, given the answers so far."""
     if step.slug == "destination":
         nationality = answers.get("applicant", {}).get("nationality")
         return (
-            scheme is not None
+            asking.scheme is not None
             and nationality is not None
-            and len(scheme.hosts_for(nationality)) > 1
+            and len(asking.scheme.hosts_for(nationality)) > 1
         )
-    return step.applies(scheme, arrangement_of(scheme, answers))
+    return step.applies(asking.scheme, asking.arrangement)
 
 
-def next_unanswered(scheme: Scheme | None, answers: Answers) -> str | None:
+def next_unanswered(asking: Asking, answers: Answers) -> str | None:
     """The first step still to answer, or `None` when all are answered."""
     for step in STEPS:
-        if needed(step, scheme, answers) and step.summary(scheme, answers) is None:
+        if needed(step, asking, answers) and step.summary(asking.scheme, answers) is None:
             return step.slug
     return None
 
 
-def previous(slug: str, scheme: Scheme | None, answers: Answers) -> str | None:
+def previous(slug: str, asking: Asking, answers: Answers) -> str | None:
     """The step before `slug` that this person was asked."""
-    asked = [step.slug for step in STEPS if needed(step, scheme, answers)]
+    asked = [step.slug for step in STEPS if needed(step, asking, answers)]
     index = asked.index(slug) if slug in asked else 0
     return asked[index - 1] if index > 0 else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _funds(given: Mapping[str, Any] | None) -> Funds | None:
+    if not given:
+        return None
+    return Funds(
+        Money(Decimal(given["amount"]), given["currency"]),
+        given["held_days"],
+        _day(given["latest_evidence_date"]),
+    )
+
+
+def applicant_of(answers: Mapping[str, Any], *, application_date: date) -> Applicant:
+    """The applicant the answers describe, applying on `application_date`.
+
+    A question not asked (or not yet answered) stays `None`: not known.
+    """
+    given = answers.get("applicant", {})
+    documents = given.get("documents")
+    return Applicant(
+        nationality=given.get("nationality"),
+        host=given.get("host"),
+        date_of_birth=_day(given.get("date_of_birth")),
+        application_date=application_date,
+        funds=_funds(given.get("funds")),
+        children_under_18=given.get("children_under_18"),
+        previous_participation=given.get("previous_participation"),
+        has_invitation=given.get("has_invitation"),
+        qualification_rqf_level=given.get("qualification_rqf_level"),
+        documents=(
+            None
+            if documents is None
+            else tuple(
+                HeldDocument(DocumentKind(d["kind"]), date.fromisoformat(d["issued"]))
+                for d in documents
+            )
+        ),
+    )

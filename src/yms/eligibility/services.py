@@ -1,11 +1,18 @@
-"""Checking whether an applicant is eligible under a scheme."""
+"""Checking whether an applicant is eligible under a scheme.
+
+Every way in ends in one engine: the command line and the API read applicant
+JSON (`parse_applicant`), the portal builds the `Applicant` from its answers;
+each passes the typed applicant down, never text to be parsed again.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from pydantic import ValidationError
 
 from yms.eligibility.domain import EligibilityResult, check
-from yms.eligibility.domain.applicant import Applicant, ApplicantInput
+from yms.eligibility.domain.applicant import Applicant, ApplicantInput, EligibilityQuery
 from yms.kernel.errors import InvalidInputError
 from yms.kernel.validation import FieldProblem, field_problems
 from yms.platform.clock import Clock, today
@@ -21,9 +28,21 @@ def parse_applicant(text: str | bytes) -> Applicant:
         raise InvalidInputError(field_problems(error)) from error
 
 
-def scheme_for(catalogue: Catalogue, scheme_id: str, applicant: Applicant, clock: Clock) -> Scheme:
-    """The version of `scheme_id` in force on the application date (today if not given)."""
-    on = applicant.application_date or today(clock)
+def parse_query(text: str | bytes) -> tuple[str, Applicant]:
+    """Read the API's question: the scheme id and the applicant, in one strict pass.
+
+    Raises `InvalidInputError`; a problem at the root (path ``""``) means the
+    text is not a JSON object at all.
+    """
+    try:
+        query = EligibilityQuery.model_validate_json(text)
+    except ValidationError as error:
+        raise InvalidInputError(field_problems(error)) from error
+    return query.scheme, query.to_applicant()
+
+
+def scheme_in_force(catalogue: Catalogue, scheme_id: str, on: date) -> Scheme:
+    """The version of `scheme_id` in force on `on`; raises `InvalidInputError` if there is none."""
     try:
         return catalogue.in_force(scheme_id, on)
     except UnknownSchemeError as error:
@@ -31,14 +50,18 @@ def scheme_for(catalogue: Catalogue, scheme_id: str, applicant: Applicant, clock
 
 
 def check_eligibility(
-    catalogue: Catalogue, scheme_id: str, applicant_json: str | bytes, *, clock: Clock
+    catalogue: Catalogue, scheme_id: str, applicant: Applicant, *, clock: Clock
 ) -> EligibilityResult:
-    """Check one applicant, given as JSON, against the version of the scheme in force.
+    """Check one applicant against the version of the scheme in force on the application date.
 
-    Raises `InvalidInputError` for malformed JSON, unknown fields, impossible dates,
-    unknown codes or an unknown scheme. A nationality outside the scheme is not an
-    error: it is a result that says so.
+    The application date defaults to today. Raises `InvalidInputError` for an
+    unknown scheme or a date before any version of it. A nationality outside the
+    scheme is not an error: it is a result that says so.
     """
-    applicant = parse_applicant(applicant_json)
-    scheme = scheme_for(catalogue, scheme_id, applicant, clock)
+    on = applicant.application_date or today(clock)
+    return check(scheme_in_force(catalogue, scheme_id, on), applicant)
+
+
+def check_against(scheme: Scheme, applicant: Applicant) -> EligibilityResult:
+    """Check one applicant against this very scheme version (the one its questions came from)."""
     return check(scheme, applicant)

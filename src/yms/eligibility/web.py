@@ -7,7 +7,6 @@ requirement in plain words with its rule reference, and links to an open ballot.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,24 +14,28 @@ from fastapi.responses import RedirectResponse, Response
 
 from yms.ballot.domain.states import WindowState
 from yms.ballot.services import windows as ballot_windows
+from yms.ballot.services.status import WindowStatus
 from yms.eligibility.questions import (
     STEP_BY_SLUG,
     STEPS,
+    Asking,
     FieldErrorsError,
-    arrangement_of,
+    applicant_of,
+    asking_for,
     nationalities,
     needed,
     next_unanswered,
     previous,
-    scheme_of,
 )
-from yms.eligibility.services import check_eligibility
+from yms.eligibility.services import check_against
 from yms.platform.clock import today
+from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
 from yms.platform.web.templating import translations
+from yms.schemes.domain.scheme import Arrangement, Scheme
 
 router = APIRouter(prefix="/check", include_in_schema=False)
 ANSWERS = "check"
@@ -52,14 +55,16 @@ def start(request: Request) -> Response:
     return render(request, "check/start.html", form=False)
 
 
+def _asking(request: Request) -> Asking:
+    ctx = context_of(request)
+    return asking_for(ctx.catalogue, _answers(request), today(ctx.clock))
+
+
 def _page(request: Request, slug: str, errors: dict[str, str] | None = None) -> Response:
-    ctx = visit_of(request).ctx
     answers = _answers(request)
-    answers["_scheme_ids"] = ctx.catalogue.ids()
-    scheme = scheme_of(ctx.catalogue, answers)
+    asking = _asking(request)
     step = STEP_BY_SLUG[slug]
-    back = previous(slug, scheme, answers)
-    arrangement = arrangement_of(scheme, answers)
+    back = previous(slug, asking, answers)
     return render(
         request,
         step.template,
@@ -69,10 +74,10 @@ def _page(request: Request, slug: str, errors: dict[str, str] | None = None) -> 
         answers=answers,
         applicant=answers.get("applicant", {}),
         typed=answers.get("typed", {}),
-        scheme=scheme,
-        arrangement=arrangement,
-        schemes=[ctx.catalogue.latest(scheme_id) for scheme_id in ctx.catalogue.ids()],
-        nationalities=nationalities(scheme) if scheme else [],
+        scheme=asking.scheme,
+        arrangement=asking.arrangement,
+        schemes=asking.schemes,
+        nationalities=nationalities(asking.scheme) if asking.scheme else [],
         back=f"/check/{back}" if back else "/check",
         action=f"/check/{slug}",
     )
@@ -83,11 +88,10 @@ def question(request: Request, slug: str) -> Response:
     """One question, with the answer given before (if any)."""
     if slug == "result":
         return result(request)
-    ctx = visit_of(request).ctx
     answers = _answers(request)
-    scheme = scheme_of(ctx.catalogue, answers)
-    if slug not in STEP_BY_SLUG or not needed(STEP_BY_SLUG[slug], scheme, answers):
-        return _see_other(f"/check/{next_unanswered(scheme, answers) or 'scheme'}")
+    asking = _asking(request)
+    if slug not in STEP_BY_SLUG or not needed(STEP_BY_SLUG[slug], asking, answers):
+        return _see_other(f"/check/{next_unanswered(asking, answers) or 'scheme'}")
     return _page(request, slug)
 
 
@@ -95,15 +99,13 @@ def question(request: Request, slug: str) -> Response:
 async def answer(request: Request, slug: str) -> Response:
     """Store an answer, then go to the next question (or back to the result when changing)."""
     form = await csrf_form(request)
-    ctx = visit_of(request).ctx
     answers = _answers(request)
-    answers["_scheme_ids"] = ctx.catalogue.ids()
-    scheme = scheme_of(ctx.catalogue, answers)
+    asking = _asking(request)
     step = STEP_BY_SLUG.get(slug)
-    if step is None or not needed(step, scheme, answers):
+    if step is None or not needed(step, asking, answers):
         return _see_other("/check/scheme")
     try:
-        step.read(form, scheme, answers)
+        step.read(form, asking, answers)
     except FieldError as error:
         visit_of(request).changed_data()
         return _page(request, slug, {error.field: error.message})
@@ -111,22 +113,20 @@ async def answer(request: Request, slug: str) -> Response:
         visit_of(request).changed_data()
         return _page(request, slug, {error.field: error.message for error in several.errors})
     visit_of(request).changed_data()
-    scheme = scheme_of(ctx.catalogue, answers)
-    following = next_unanswered(scheme, answers)
+    following = next_unanswered(_asking(request), answers)
     return _see_other(f"/check/{following}" if following else "/check/result")
 
 
 def result(request: Request) -> Response:
     """The answer: each requirement, in plain words, with its rule reference."""
-    visit = visit_of(request)
-    ctx = visit.ctx
     answers = _answers(request)
-    scheme = scheme_of(ctx.catalogue, answers)
-    missing = next_unanswered(scheme, answers)
+    asking = _asking(request)
+    missing = next_unanswered(asking, answers)
+    scheme = asking.scheme
     if scheme is None or missing is not None:
         return _see_other(f"/check/{missing or 'scheme'}")
-    applicant = {**answers["applicant"], "application_date": today(ctx.clock).isoformat()}
-    checked = check_eligibility(ctx.catalogue, scheme.id, json.dumps(applicant), clock=ctx.clock)
+    # The verdict comes from the very scheme version the questions were asked from.
+    checked = check_against(scheme, applicant_of(answers, application_date=asking.today))
     gettext = translations().gettext
     requirements = [
         {
@@ -137,11 +137,10 @@ def result(request: Request) -> Response:
         }
         for requirement in checked.requirements
     ]
-    arrangement = arrangement_of(scheme, answers)
     rows = [
         (step.question, step.summary(scheme, answers), f"/check/{step.slug}", step.question)
         for step in STEPS
-        if needed(step, scheme, answers)
+        if needed(step, asking, answers)
     ]
     return render(
         request,
@@ -151,20 +150,20 @@ def result(request: Request) -> Response:
         eligible=checked.eligible,
         requirements=requirements,
         rows=rows,
-        ballots=_open_ballots(request, scheme.id, arrangement.id if arrangement else None),
+        ballots=_open_ballots(request, scheme, asking.arrangement),
     )
 
 
-def _open_ballots(request: Request, scheme_id: str, arrangement_id: str | None) -> list[Any]:
-    ctx = visit_of(request).ctx
-    if arrangement_id is None:
+def _open_ballots(
+    request: Request, scheme: Scheme, arrangement: Arrangement | None
+) -> list[WindowStatus]:
+    if arrangement is None:
         return []
-    scheme = ctx.catalogue.latest(scheme_id)
-    allocations = {a.id for a in scheme.allocations if arrangement_id in a.arrangements}
+    allocations = {a.id for a in scheme.allocations_holding(arrangement.id)}
     return [
         window
-        for window in ballot_windows.list_windows(ctx)
-        if window.scheme_id == scheme_id
+        for window in ballot_windows.list_windows(context_of(request))
+        if window.scheme_id == scheme.id
         and window.allocation_id in allocations
         and window.state is WindowState.OPEN
     ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from yms.platform.web.session_middleware import visit_of
+from yms.platform.web.context import context_of
 
 router = APIRouter(prefix="/api/v1")
 
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api/v1")
 @router.get("/schemes")
 def schemes(request: Request) -> list[dict[str, Any]]:
     """Every scheme version: id, version, title, status and effective dates."""
-    catalogue = visit_of(request).ctx.catalogue
+    catalogue = context_of(request).catalogue
     return [
         {
             "id": scheme.id,

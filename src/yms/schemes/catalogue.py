@@ -26,7 +26,7 @@ from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from yms.kernel.countries import is_known_code
 from yms.kernel.validation import field_problems
-from yms.schemes.domain.scheme import Arrangement, CountryCode, Scheme, Terms
+from yms.schemes.domain.scheme import Arrangement, CountryCode, Scheme, Terms, arrangement_id
 
 
 class SchemeFileError(ValueError):
@@ -141,7 +141,9 @@ def _expand_allocation(allocation: Mapping[str, Any]) -> dict[str, Any]:
     nationalities = expanded.pop("nationalities", None)
     hosts = expanded.pop("hosts", None)
     if nationalities is not None or hosts is not None:
-        expanded["arrangements"] = [f"{n}-{h}" for n in nationalities or [] for h in hosts or []]
+        expanded["arrangements"] = [
+            arrangement_id(n, h) for n in nationalities or [] for h in hosts or []
+        ]
     return expanded
 
 

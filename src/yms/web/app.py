@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from yms import __version__
 from yms.accounts import services as account_services
 from yms.accounts import web as accounts_web
+from yms.applications import web as applications_web
 from yms.applications.web import apply as apply_web
 from yms.applications.web import overview as overview_web
 from yms.ballot import api as ballot_api
@@ -25,6 +26,7 @@ from yms.platform.web.errors import install_error_pages
 from yms.platform.web.headers import SecurityHeadersMiddleware
 from yms.platform.web.ratelimit import default_limits
 from yms.platform.web.session_middleware import SessionMiddleware
+from yms.platform.web.templating import add_globals
 from yms.schemes import api as schemes_api
 from yms.web import pages
 
@@ -66,4 +68,5 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     install_error_pages(app)
+    add_globals({**applications_web.TEMPLATE_GLOBALS, **ballot_web.TEMPLATE_GLOBALS})
     return app

@@ -27,8 +27,6 @@ from yms.platform.clock import today
 from yms.platform.context import ServiceContext
 from yms.platform.unit_of_work import UnitOfWork
 
-NO_PAYMENT = "no-payment"
-
 
 def fee_due(ctx: ServiceContext, application: UnderArrangement) -> int:
     """What the application costs today, in pence."""
@@ -100,24 +98,28 @@ def _latest_payment(session: Session, application: Application) -> Payment | Non
     )
 
 
-def complete_payment(ctx: ServiceContext, account_id: str, case_ref: str) -> str:
+def complete_payment(
+    ctx: ServiceContext, account_id: str, case_ref: str
+) -> ApplicationState | PaymentState | None:
     """Ask the provider how the latest payment ended; on success the application is submitted.
 
-    Returns the application's state afterwards, or the payment's if it did not succeed.
-    Safe to call again (the back button, a reload): a submitted application stays so.
+    Returns the application's state once it is no longer a draft; otherwise the
+    payment's state (still `CREATED` while the payer is on the provider's page),
+    or `None` if there is no payment. Safe to call again (the back button, a
+    reload): a submitted application stays so.
     """
     with ctx.database.reading() as session:
         application = owned(session, account_id, case_ref)
         if application.state != ApplicationState.DRAFT:
-            return application.state
+            return ApplicationState(application.state)
         payment = _latest_payment(session, application)
         if payment is None:
-            return NO_PAYMENT
+            return None
         provider_id, state = payment.provider_payment_id, PaymentState(payment.state)
     if state is PaymentState.CREATED:
         status = ctx.payments.get_payment(provider_id)
         if not status.finished:
-            return PaymentState.CREATED.value
+            return PaymentState.CREATED
         state = PaymentState(status.state)
     with ctx.unit(actor=account_id) as uow:
         stored = owned(uow.session, account_id, case_ref, lock=True)
@@ -127,11 +129,11 @@ def complete_payment(ctx: ServiceContext, account_id: str, case_ref: str) -> str
             payment.state = PAYMENT.move(PaymentState.CREATED, state).value
             payment.finished_at = uow.now()
         if stored.state != ApplicationState.DRAFT:
-            return stored.state
+            return ApplicationState(stored.state)
         if payment.state != PaymentState.SUCCESS:
-            return payment.state
+            return PaymentState(payment.state)
         _submit(uow, stored, payment)
-        return stored.state
+        return ApplicationState.SUBMITTED
 
 
 def _submit(uow: UnitOfWork, application: Application, payment: Payment) -> None:

@@ -6,25 +6,24 @@ to the payment page (reload, back button) shows the same confirmation.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from yms.applications.domain.evidence import MAX_BYTES, evidence_needed
+from yms.applications.domain.states import ApplicationState, PaymentState
 from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswered
 from yms.applications.services import cases, drafts, payment
 from yms.applications.services.cases import ApplicationView
 from yms.applications.services.evidence import add_evidence
-from yms.eligibility.questions import FieldErrorsError, arrangement_of, nationalities, scheme_of
+from yms.eligibility.questions import Asking, FieldErrorsError
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.web.access import require_role
+from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
-from yms.platform.web.session_middleware import visit_of
 from yms.schemes.domain.documents import DocumentKind
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +41,7 @@ def _load(request: Request, case_ref: str) -> tuple[str, ApplicationView]:
     """The signed-in applicant's id and application; anyone else's is the 404 page."""
     account_id = require_role(request, "applicant")
     try:
-        return account_id, cases.view(visit_of(request).ctx, account_id, case_ref)
+        return account_id, cases.view(context_of(request), account_id, case_ref)
     except NotFoundError:
         raise HTTPException(status_code=404) from None
 
@@ -52,13 +51,15 @@ def _evidence_name(kind: str) -> str:
     return EVIDENCE_NAMES.get(kind) or DocumentKind(kind).description
 
 
-def _answers(request: Request, application: ApplicationView) -> dict[str, Any]:
-    answers = dict(application.answers)
-    answers["scheme"] = application.scheme_id
-    answers["today"] = today(visit_of(request).ctx.clock).isoformat()
-    applicant = answers.setdefault("applicant", {})
-    applicant["host"] = application.arrangement_id.rsplit("-", 1)[1]
-    return answers
+def _asking(request: Request, application: ApplicationView) -> Asking:
+    """The questions' context: the scheme version and arrangement the application recorded."""
+    ctx = context_of(request)
+    scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
+    return Asking(
+        scheme=scheme,
+        arrangement=scheme.arrangement(application.arrangement_id),
+        today=today(ctx.clock),
+    )
 
 
 def _base(application: ApplicationView) -> str:
@@ -70,7 +71,7 @@ def start(request: Request, invitation_ref: str) -> Response:
     """Start (or carry on with) the application an accepted invitation allows."""
     account_id = require_role(request, "applicant")
     try:
-        case_ref = drafts.start_for_invitation(visit_of(request).ctx, account_id, invitation_ref)
+        case_ref = drafts.start_for_invitation(context_of(request), account_id, invitation_ref)
     except NotFoundError:
         raise HTTPException(status_code=404) from None
     except RefusedError as error:
@@ -83,11 +84,10 @@ def carry_on(request: Request, case_ref: str) -> Response:
     """The first thing still to do."""
     _account, application = _load(request, case_ref)
     base = _base(application)
-    if application.state != "draft":
+    if application.state is not ApplicationState.DRAFT:
         return _see_other(base)
-    ctx = visit_of(request).ctx
-    answers = _answers(request, application)
-    missing = next_unanswered(scheme_of(ctx.catalogue, answers), answers)
+    ctx = context_of(request)
+    missing = next_unanswered(_asking(request, application), application.answers)
     if missing:
         return _see_other(f"{base}/{missing}")
     uploaded = {file.kind for file in application.evidence}
@@ -100,10 +100,9 @@ def carry_on(request: Request, case_ref: str) -> Response:
 def _question(
     request: Request, application: ApplicationView, slug: str, errors: dict[str, str] | None = None
 ) -> Response:
-    ctx = visit_of(request).ctx
-    answers = _answers(request, application)
-    scheme = scheme_of(ctx.catalogue, answers)
-    steps = [step.slug for step in asked(scheme, answers)]
+    answers = application.answers
+    asking = _asking(request, application)
+    steps = [step.slug for step in asked(asking, answers)]
     index = steps.index(slug)
     base = _base(application)
     return render(
@@ -116,9 +115,9 @@ def _question(
         applicant=answers.get("applicant", {}),
         personal=answers.get("personal", {}),
         typed=answers.get("typed", {}),
-        scheme=scheme,
-        arrangement=arrangement_of(scheme, answers),
-        nationalities=nationalities(scheme) if scheme else [],
+        scheme=asking.scheme,
+        arrangement=asking.arrangement,
+        nationalities=[],
         back=f"{base}/{steps[index - 1]}" if index > 0 else "/applications",
         action=f"{base}/{slug}",
         caption=_("Your application"),
@@ -147,10 +146,10 @@ def _evidence_page(
 def evidence_page(request: Request, case_ref: str, kind: str) -> Response:
     """Upload one document."""
     _account, application = _load(request, case_ref)
-    needed = evidence_needed(cases.arrangement_of(visit_of(request).ctx.catalogue, application))
+    needed = evidence_needed(cases.arrangement_of(context_of(request).catalogue, application))
     if kind not in needed:
         raise HTTPException(status_code=404)
-    if application.state != "draft":
+    if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
     return _evidence_page(request, application, kind)
 
@@ -176,7 +175,7 @@ async def _upload(request: Request, form: FormData, case_ref: str, kind: str) ->
     data = await upload.read(MAX_BYTES + 1)
     try:
         add_evidence(
-            visit_of(request).ctx,
+            context_of(request),
             account_id,
             case_ref,
             kind=kind,
@@ -195,17 +194,17 @@ async def _upload(request: Request, form: FormData, case_ref: str, kind: str) ->
 def check_answers(request: Request, case_ref: str) -> Response:
     """Check your answers before you declare and pay."""
     _account, application = _load(request, case_ref)
-    if application.state != "draft":
+    if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
-    ctx = visit_of(request).ctx
-    answers = _answers(request, application)
-    scheme = scheme_of(ctx.catalogue, answers)
-    if next_unanswered(scheme, answers):
+    ctx = context_of(request)
+    answers = application.answers
+    asking = _asking(request, application)
+    if next_unanswered(asking, answers):
         return _see_other(f"{_base(application)}/continue")
     base = _base(application)
     rows = [
-        (step.question, step.summary(scheme, answers), f"{base}/{step.slug}", step.question)
-        for step in asked(scheme, answers)
+        (step.question, step.summary(asking.scheme, answers), f"{base}/{step.slug}", step.question)
+        for step in asked(asking, answers)
     ]
     for kind in evidence_needed(cases.arrangement_of(ctx.catalogue, application)):
         uploaded = next((f for f in application.evidence if f.kind == kind), None)
@@ -225,7 +224,7 @@ def check_answers(request: Request, case_ref: str) -> Response:
 def declaration_page(request: Request, case_ref: str) -> Response:
     """The declaration, and the fee to pay."""
     _account, application = _load(request, case_ref)
-    if application.state != "draft":
+    if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
     return _declaration(request, application)
 
@@ -233,7 +232,7 @@ def declaration_page(request: Request, case_ref: str) -> Response:
 def _declaration(
     request: Request, application: ApplicationView, errors: dict[str, str] | None = None
 ) -> Response:
-    ctx = visit_of(request).ctx
+    ctx = context_of(request)
     fee = payment.fee_due(ctx, application)
     return render(
         request,
@@ -250,7 +249,7 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
     """Record the declaration and send the applicant to pay (once, however often clicked)."""
     form = await csrf_form(request)
     account_id, application = _load(request, case_ref)
-    if application.state != "draft":
+    if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
     if form.get("declaration") != "agreed":
         return _declaration(
@@ -258,7 +257,7 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
             application,
             {"declaration": _("Confirm that the information you have given is true")},
         )
-    ctx = visit_of(request).ctx
+    ctx = context_of(request)
     answers = dict(application.answers)
     answers["declaration"] = True
     drafts.save_answers(ctx, account_id, case_ref, answers)
@@ -273,13 +272,17 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
 def payment_return(request: Request, case_ref: str) -> Response:
     """Back from paying: the confirmation, or what to do if the payment did not go through."""
     account_id, application = _load(request, case_ref)
-    outcome = payment.complete_payment(visit_of(request).ctx, account_id, case_ref)
-    if outcome == "submitted":
+    outcome = payment.complete_payment(context_of(request), account_id, case_ref)
+    if outcome is ApplicationState.SUBMITTED:
         return _see_other(f"{_base(application)}/confirmation")
-    if outcome == "withdrawn":
+    if isinstance(outcome, ApplicationState):  # withdrawn meanwhile
         return _see_other(_base(application))
     return render(
-        request, "apply/payment_failed.html", form=False, outcome=outcome, base=_base(application)
+        request,
+        "apply/payment_failed.html",
+        form=False,
+        cancelled=outcome is PaymentState.CANCELLED,
+        base=_base(application),
     )
 
 
@@ -287,7 +290,7 @@ def payment_return(request: Request, case_ref: str) -> Response:
 def confirmation(request: Request, case_ref: str) -> Response:
     """Application submitted: the case reference and what happens next."""
     _account, application = _load(request, case_ref)
-    if application.state == "draft":
+    if application.state is ApplicationState.DRAFT:
         return _see_other(f"{_base(application)}/continue")
     return render(request, "apply/confirmation.html", form=False, application=application)
 
@@ -303,7 +306,7 @@ def case(request: Request, case_ref: str) -> Response:
 def withdraw_page(request: Request, case_ref: str) -> Response:
     """Are you sure you want to withdraw?"""
     _account, application = _load(request, case_ref)
-    if application.state == "withdrawn":
+    if application.state is ApplicationState.WITHDRAWN:
         return _see_other(_base(application))
     return render(request, "applications/withdraw.html", application=application)
 
@@ -324,7 +327,7 @@ async def withdraw(request: Request, case_ref: str) -> Response:
             errors=errors,
         )
     if choice == "yes":
-        drafts.withdraw(visit_of(request).ctx, account_id, case_ref)
+        drafts.withdraw(context_of(request), account_id, case_ref)
     return _see_other(_base(application))
 
 
@@ -335,11 +338,10 @@ def question(request: Request, case_ref: str, slug: str) -> Response:
     _account, application = _load(request, case_ref)  # the role first: nothing leaks to others
     if slug not in APPLY_STEP_BY_SLUG:
         raise HTTPException(status_code=404)
-    if application.state != "draft":
+    if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
-    answers = _answers(request, application)
-    scheme = scheme_of(visit_of(request).ctx.catalogue, answers)
-    if slug not in [step.slug for step in asked(scheme, answers)]:
+    asking = _asking(request, application)
+    if slug not in [step.slug for step in asked(asking, application.answers)]:
         return _see_other(f"{_base(application)}/continue")
     return _question(request, application, slug)
 
@@ -351,20 +353,17 @@ async def answer(request: Request, case_ref: str, slug: str) -> Response:
     account_id, application = _load(request, case_ref)  # the role first: nothing leaks to others
     if slug not in APPLY_STEP_BY_SLUG:
         raise HTTPException(status_code=404)
-    if application.state != "draft":
+    if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
-    ctx = visit_of(request).ctx
-    answers = _answers(request, application)
-    scheme = scheme_of(ctx.catalogue, answers)
+    ctx = context_of(request)
+    answers = dict(application.answers)
     errors: dict[str, str] = {}
     try:
-        APPLY_STEP_BY_SLUG[slug].read(form, scheme, answers)
+        APPLY_STEP_BY_SLUG[slug].read(form, _asking(request, application), answers)
     except FieldError as error:
         errors = {error.field: error.message}
     except FieldErrorsError as several:
         errors = {error.field: error.message for error in several.errors}
-    for transient in ("scheme", "today", "_scheme_ids"):
-        answers.pop(transient, None)
     drafts.save_answers(ctx, account_id, case_ref, answers)
     if errors:
         return _question(request, cases.view(ctx, account_id, case_ref), slug, errors)

@@ -11,10 +11,10 @@ from yms.ballot.services.invitations import respond
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.web import forms
 from yms.platform.web.access import require_role
+from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
-from yms.platform.web.session_middleware import visit_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 def overview(request: Request) -> Response:
     """Every entry of this account, its result, and its invitation if any."""
     account_id = require_role(request, "applicant")
-    ctx = visit_of(request).ctx
+    ctx = context_of(request)
     return render(
         request,
         "applications/overview.html",
@@ -33,11 +33,11 @@ def overview(request: Request) -> Response:
 
 
 def _applications(request: Request, account_id: str) -> list[ApplicationView]:
-    return applications_of(visit_of(request).ctx, account_id)
+    return applications_of(context_of(request), account_id)
 
 
 def _mine(request: Request, account_id: str, invitation_ref: str) -> object:
-    for entry in entries_of(visit_of(request).ctx, account_id):
+    for entry in entries_of(context_of(request), account_id):
         if entry.invitation_ref == invitation_ref.upper():
             return entry
     return None
@@ -72,7 +72,7 @@ async def answer_invitation(request: Request, invitation_ref: str) -> Response:
             errors={error.field: error.message},
         )
     try:
-        respond(visit_of(request).ctx, invitation_ref, accept=accept, account_id=account_id)
+        respond(context_of(request), invitation_ref, accept=accept, account_id=account_id)
     except (RefusedError, NotFoundError) as error:
         return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
     if accept:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yms.ballot.domain.refs import new_entry_ref
-from yms.ballot.domain.states import WindowState
+from yms.ballot.domain.states import InvitationState, WindowState
 from yms.ballot.services.status import state_of
 from yms.ballot.tables import BallotEntry, BallotWindow
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
@@ -168,7 +168,7 @@ class MyEntry:
     seed_commitment: str
     drawn: bool
     invitation_ref: str | None
-    invitation_state: str | None
+    invitation_state: InvitationState | None
     invitation_expires_at: datetime | None
 
 
@@ -196,7 +196,7 @@ def entries_of(ctx: ServiceContext, account_id: str) -> list[MyEntry]:
                 seed_commitment=window.seed_commitment,
                 drawn=window.drawn_at is not None,
                 invitation_ref=invitation.ref if invitation else None,
-                invitation_state=invitation.state if invitation else None,
+                invitation_state=InvitationState(invitation.state) if invitation else None,
                 invitation_expires_at=invitation.expires_at if invitation else None,
             )
             for entry, window, invitation in rows

@@ -196,3 +196,9 @@ class ApplicantInput(InputModel):
             else None
         )
         return Funds(amount, self.funds.held_days, self.funds.latest_evidence_date)
+
+
+class EligibilityQuery(ApplicantInput):
+    """The API's question: an applicant as JSON, and the scheme to check them against."""
+
+    scheme: Annotated[str, Field(min_length=1, max_length=64)]

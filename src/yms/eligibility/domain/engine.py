@@ -30,7 +30,7 @@ from yms.eligibility.domain.outcome import (
 )
 from yms.kernel.countries import is_known_code, standard_name
 from yms.kernel.text import N_, Message, message
-from yms.schemes.domain.scheme import Arrangement, Requirements, Scheme
+from yms.schemes.domain.scheme import Arrangement, Requirements, Scheme, arrangement_id
 
 #: `ColumnResult.arrangement` codes for rows without an arrangement.
 NATIONALITY_NOT_KNOWN = -1
@@ -197,7 +197,7 @@ class Engine:
                 None, Outcome.UNKNOWN, message(template, nationality=name, count=len(hosts))
             )
         chosen = host if host is not None else hosts[0]
-        arrangement = self.scheme.arrangement(f"{nationality}-{chosen}")
+        arrangement = self.scheme.arrangement(arrangement_id(nationality, chosen))
         if arrangement is None:
             template = N_(
                 "Nationality {nationality}, host country {host}: not covered by this scheme."
@@ -249,9 +249,9 @@ class Engine:
             options = self.scheme.hosts_for(nationality)
             for h, host in enumerate(hosts):
                 if host in options:
-                    table[n, h] = self._index[f"{nationality}-{host}"]
+                    table[n, h] = self._index[arrangement_id(nationality, host)]
             if len(options) == 1:
-                table[n, -1] = self._index[f"{nationality}-{options[0]}"]
+                table[n, -1] = self._index[arrangement_id(nationality, options[0])]
             elif len(options) > 1:
                 table[n, -1] = HOST_NOT_KNOWN
         return table[columns.nationality.codes, columns.host.codes]

@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from yms.platform.mail.outbox import OutboxSender
 from yms.platform.web.access import require_role
+from yms.platform.web.context import context_of
 from yms.platform.web.rendering import render
-from yms.platform.web.session_middleware import visit_of
 
 router = APIRouter(prefix="/operator", include_in_schema=False)
 
@@ -17,6 +17,6 @@ router = APIRouter(prefix="/operator", include_in_schema=False)
 def outbox(request: Request) -> Response:
     """The latest e-mails, as GOV.UK Notify would have sent them."""
     require_role(request, "operator")
-    mailer = visit_of(request).ctx.mail
+    mailer = context_of(request).mail
     messages = mailer.messages() if isinstance(mailer, OutboxSender) else []
     return render(request, "operator/outbox.html", messages=messages)

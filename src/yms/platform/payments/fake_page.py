@@ -6,16 +6,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yms.platform.payments.provider import FakePaymentProvider
+from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.rendering import render
-from yms.platform.web.session_middleware import visit_of
 
 router = APIRouter(prefix="/fake-pay", include_in_schema=False)
 OUTCOMES = {"pay": "success", "decline": "failed", "cancel": "cancelled"}
 
 
 def _provider(request: Request) -> FakePaymentProvider | None:
-    provider = visit_of(request).ctx.payments
+    provider = context_of(request).payments
     return provider if isinstance(provider, FakePaymentProvider) else None
 
 

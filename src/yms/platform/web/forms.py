@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from starlette.datastructures import FormData
 
+from yms.kernel.identity import InvalidPassportNumberError, normalise_passport_number
 from yms.platform.web.templating import translations
 
 PENCE_PLACES = -2  # Decimal exponent of an amount in pounds and pence
@@ -112,3 +113,14 @@ def whole_number(form: FormData, field: str, name: str, *, maximum: int) -> int:
             _("{name} must be {maximum} or fewer").format(name=name.capitalize(), maximum=maximum),
         )
     return value
+
+
+def passport_number(form: FormData, field: str) -> str:
+    """A passport number in its one normal form: upper case, no spaces or dashes."""
+    typed = text(form, field)
+    if not typed:
+        raise FieldError(field, _("Enter your passport number"))
+    try:
+        return normalise_passport_number(typed)
+    except InvalidPassportNumberError:
+        raise FieldError(field, _("Passport number must be 5 to 20 letters and numbers")) from None

@@ -47,3 +47,8 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
     env.filters["long_date"] = _long_date
     env.filters["long_time"] = _long_time
     return env
+
+
+def add_globals(values: dict[str, object]) -> None:
+    """Make `values` (a feature's state enums and tag mappings, say) known to every template."""
+    environment().globals.update(values)

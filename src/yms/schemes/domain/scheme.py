@@ -226,7 +226,7 @@ class Arrangement(Terms):
     @property
     def id(self) -> str:
         """``NATIONALITY-HOST``, e.g. ``AU-GB`` or ``GB-BNO-GB``."""
-        return f"{self.nationality}-{self.host}"
+        return arrangement_id(self.nationality, self.host)
 
 
 class BrakePeriod(StrEnum):
