@@ -5,15 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.fixtures.web import inbox
 from yms.accounts import services as accounts
+from yms.accounts.domain import Role
 from yms.accounts.tables import Account
-from yms.kernel.errors import InvalidInputError, RefusedError
+from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
+from yms.platform.audit import log as audit_log
+from yms.platform.audit.tables import AuditEvent
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.mail import outbox as notifications
 from yms.platform.mail.outbox import SentEmail
+from yms.platform.web import sessions
 
 PASSWORD = "correct horse battery"
 
@@ -122,3 +127,39 @@ def test_links_of_the_wrong_kind_or_made_up_are_refused(ctx: ServiceContext) -> 
         accounts.reset_password(ctx, confirm, "a brand new password")
     with pytest.raises(RefusedError, match="not valid"):
         accounts.confirm_email(ctx, "made-up")
+
+
+def test_a_password_reset_signs_out_every_session(ctx: ServiceContext) -> None:
+    account = accounts.create_account(ctx, "ana@example.org", PASSWORD, confirmed=True)
+    signed_in = sessions.start(ctx, account_id=account)
+    stranger = sessions.start(ctx, account_id="acct_someone_else")
+    accounts.request_password_reset(ctx, "ana@example.org")
+    [message] = inbox(ctx, "ana@example.org")
+    accounts.reset_password(ctx, link_in(message).rsplit("/", 1)[1], "a brand new password")
+    assert sessions.load(ctx, signed_in.token) is None
+    assert sessions.load(ctx, stranger.token) is not None
+
+
+def test_a_role_change_is_audited_and_takes_effect(ctx: ServiceContext) -> None:
+    account = accounts.create_account(ctx, "op@example.org", PASSWORD, confirmed=True)
+    assert accounts.change_role(ctx, account, Role.OPERATOR, actor="cli") is Role.APPLICANT
+    assert accounts.role_of(ctx, account) is Role.OPERATOR
+    assert accounts.change_role(ctx, account, Role.OPERATOR, actor="cli") is Role.OPERATOR
+    with ctx.database.reading() as session:
+        events = audit_log.history(session, account)
+    assert [(e["action"], e["actor"], e["data"]) for e in events] == [
+        ("account.created", "system", {"role": "applicant", "email_confirmed": True}),
+        ("account.role_changed", "cli", {"before": "applicant", "after": "operator"}),
+    ]
+    with pytest.raises(NotFoundError):
+        accounts.change_role(ctx, "acct_nobody", Role.OPERATOR, actor="cli")
+
+
+def test_the_chain_never_holds_an_address(ctx: ServiceContext) -> None:
+    accounts.sign_up(ctx, "ana@example.org", PASSWORD)
+    [message] = inbox(ctx, "ana@example.org")
+    accounts.confirm_email(ctx, link_in(message).rsplit("/", 1)[1])
+    with ctx.database.reading() as session:
+        texts = session.scalars(select(AuditEvent.event)).all()
+    assert len(texts) == 2  # created, e-mail confirmed
+    assert not any("ana@example.org" in text or "example.org" in text for text in texts)

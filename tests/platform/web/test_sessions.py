@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.web import sessions
@@ -44,3 +46,25 @@ def test_rotation_gives_new_tokens_and_ends_the_old(ctx: ServiceContext) -> None
     assert sessions.load(ctx, new.token) is None
     sessions.save(ctx, new)  # saving an ended session does not bring it back
     assert sessions.load(ctx, new.token) is None
+
+
+def test_rotating_is_one_transaction(ctx: ServiceContext) -> None:
+    old = sessions.start(ctx)
+    old.data["check"] = {"scheme": "uk-yms"}
+    sessions.save(ctx, old)
+    commits: list[object] = []
+
+    def counted(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(ctx.database.engine, "commit", counted)
+    try:
+        fresh = sessions.rotate(ctx, old, account_id="acct_1")
+    finally:
+        event.remove(ctx.database.engine, "commit", counted)
+    assert len(commits) == 1
+    assert sessions.load(ctx, old.token) is None
+    loaded = sessions.load(ctx, fresh.token)
+    assert loaded is not None
+    assert (loaded.account_id, loaded.data) == ("acct_1", {"check": {"scheme": "uk-yms"}})
+    assert loaded.csrf_token != old.csrf_token
