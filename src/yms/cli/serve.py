@@ -45,9 +45,9 @@ def serve(
     app = create_app(ctx, secure_cookies=not insecure_cookies)
     stop = threading.Event()
     if demo:  # one command runs everything; in production, `yms worker` runs beside the web
+        print("a worker runs in this process: e-mails, invitation expiry, session purge")  # noqa: T201
         background = build_worker(ctx)
         threading.Thread(target=background.run, args=(stop,), name="worker", daemon=True).start()
-        print("a worker runs in this process: e-mails, invitation expiry, session purge")  # noqa: T201
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
     finally:
