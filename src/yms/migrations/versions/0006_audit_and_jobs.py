@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("max_attempts", sa.Integer(), nullable=False),
         sa.Column("run_after", yms.platform.orm.UTCDateTime(timezone=True), nullable=False),
         sa.Column("locked_until", yms.platform.orm.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claim", sa.String(length=32), nullable=True),
         sa.Column("last_error", sa.String(length=200), nullable=True),
         sa.Column("created_at", yms.platform.orm.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", yms.platform.orm.UTCDateTime(timezone=True), nullable=True),

@@ -10,6 +10,7 @@ still this worker's (a worker that stalls past it may find the job re-run).
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -58,6 +59,7 @@ class ClaimedJob:
     args: dict[str, Any]
     attempt: int  # 1 for the first run
     max_attempts: int
+    claim: str = ""  # this run's own token: only it can end the run
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +83,11 @@ def backoff(attempt: int) -> timedelta:
     return min(BACKOFF_FIRST * (1 << doublings), BACKOFF_MOST)
 
 
-def add(session: Session, sealer: Sealer, request: JobRequest, *, now: datetime) -> None:
-    """Queue `request` in the session's transaction: it commits with the change, or not at all."""
+def add(session: Session, sealer: Sealer, request: JobRequest, *, now: datetime) -> bool:
+    """Queue `request` in the session's transaction: it commits with the change, or not at all.
+
+    Returns `False` (and queues nothing) for a keyed request whose key is queued already.
+    """
     if request.max_attempts < 1:
         raise ValueError("a job is tried at least once")
     row = Job(
@@ -95,11 +100,10 @@ def add(session: Session, sealer: Sealer, request: JobRequest, *, now: datetime)
         run_after=request.run_after or now,
         created_at=now,
     )
-    if request.key is None:
-        session.add(row)
-        return
-    if session.scalar(select(Job.id).where(Job.key == request.key)) is None:
-        session.add(row)
+    if request.key is not None and session.scalar(select(Job.id).where(Job.key == request.key)):
+        return False
+    session.add(row)
+    return True
 
 
 def add_once(database: Database, sealer: Sealer, request: JobRequest, *, now: datetime) -> bool:
@@ -108,43 +112,51 @@ def add_once(database: Database, sealer: Sealer, request: JobRequest, *, now: da
         raise ValueError("only a keyed job can be queued once")
     try:
         with database.transaction() as session:
-            if session.scalar(select(Job.id).where(Job.key == request.key)) is not None:
-                return False
-            add(session, sealer, request, now=now)
+            added = add(session, sealer, request, now=now)
     except IntegrityError:  # another worker queued the same key at the same moment
         return False
-    return True
+    return added
 
 
 def claim(
     database: Database, sealer: Sealer, *, now: datetime, lease: timedelta
 ) -> ClaimedJob | None:
-    """Take the next due job (or one whose worker's lease ran out), or `None`."""
+    """Take the next due job (or one whose worker's lease ran out), or `None`.
+
+    A job whose worker died on its last attempt is not taken again: it is marked
+    failed (``WorkerLost``), so a job that kills every worker that runs it ends
+    where the operator sees it, instead of being taken for ever.
+    """
     due = or_(
         (Job.state == JobState.QUEUED.value) & (Job.run_after <= now),
         (Job.state == JobState.RUNNING.value) & (Job.locked_until <= now),
     )
-    with database.transaction() as session:
-        row = session.scalar(
-            select(Job)
-            .where(due)
-            .order_by(Job.run_after, Job.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if row is None:
-            return None
-        row.state = JobState.RUNNING.value
-        row.attempts += 1
-        row.locked_until = now + lease
-        args = json.loads(sealer.open(row.args_sealed))
-        return ClaimedJob(row.id, row.name, args, row.attempts, row.max_attempts)
+    while True:
+        with database.transaction() as session:
+            row = session.scalar(
+                select(Job)
+                .where(due)
+                .order_by(Job.run_after, Job.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if row is None:
+                return None
+            if row.state == JobState.RUNNING.value and row.attempts >= row.max_attempts:
+                row.state, row.locked_until, row.claim = JobState.FAILED.value, None, None
+                row.last_error, row.finished_at = "WorkerLost", now
+                continue
+            row.state = JobState.RUNNING.value
+            row.attempts += 1
+            row.locked_until = now + lease
+            # A new claim every time: a worker whose lease passed on can never end this run.
+            row.claim = secrets.token_hex(16)
+            args = json.loads(sealer.open(row.args_sealed))
+            return ClaimedJob(row.id, row.name, args, row.attempts, row.max_attempts, row.claim)
 
 
 def _mine(job: ClaimedJob) -> Any:
-    return (
-        (Job.id == job.id) & (Job.state == JobState.RUNNING.value) & (Job.attempts == job.attempt)
-    )
+    return (Job.id == job.id) & (Job.state == JobState.RUNNING.value) & (Job.claim == job.claim)
 
 
 def finish(database: Database, job: ClaimedJob, *, now: datetime) -> bool:
@@ -153,17 +165,30 @@ def finish(database: Database, job: ClaimedJob, *, now: datetime) -> bool:
         result = session.execute(
             update(Job)
             .where(_mine(job))
-            .values(state=JobState.DONE.value, locked_until=None, finished_at=now, last_error=None)
+            .values(
+                state=JobState.DONE.value,
+                locked_until=None,
+                claim=None,
+                finished_at=now,
+                last_error=None,
+            )
         )
     return bool(getattr(result, "rowcount", 0))
 
 
-def fail(database: Database, job: ClaimedJob, error: BaseException, *, now: datetime) -> JobState:
-    """Record a failed attempt: queued again after a back-off, or failed when out of attempts."""
+def fail(
+    database: Database, job: ClaimedJob, error: BaseException, *, now: datetime
+) -> JobState | None:
+    """Record a failed attempt: queued again after a back-off, or failed when out of attempts.
+
+    Returns the job's new state, or `None` if its lease had passed to another worker
+    (whose run decides how the job ends).
+    """
     out_of_attempts = job.attempt >= job.max_attempts
     values: dict[str, Any] = {
         "state": (JobState.FAILED if out_of_attempts else JobState.QUEUED).value,
         "locked_until": None,
+        "claim": None,
         "last_error": type(error).__name__[:200],
     }
     if out_of_attempts:
@@ -171,8 +196,8 @@ def fail(database: Database, job: ClaimedJob, error: BaseException, *, now: date
     else:
         values["run_after"] = now + backoff(job.attempt)
     with database.transaction() as session:
-        session.execute(update(Job).where(_mine(job)).values(**values))
-    return JobState(values["state"])
+        result = session.execute(update(Job).where(_mine(job)).values(**values))
+    return JobState(values["state"]) if getattr(result, "rowcount", 0) else None
 
 
 def jobs(database: Database, *, state: JobState | None = None, limit: int = 100) -> list[JobView]:
@@ -202,6 +227,8 @@ def retry(session: Session, job_id: int, *, now: datetime) -> bool:
     result = session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == JobState.FAILED.value)
-        .values(state=JobState.QUEUED.value, attempts=0, run_after=now, finished_at=None)
+        .values(
+            state=JobState.QUEUED.value, attempts=0, run_after=now, finished_at=None, claim=None
+        )
     )
     return bool(getattr(result, "rowcount", 0))

@@ -36,6 +36,8 @@ class Job(Base):
     max_attempts: Mapped[int]
     run_after: Mapped[datetime] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A fresh random token at each claim: only the run that holds it may end the job.
+    claim: Mapped[str | None] = mapped_column(String(32))
     # The class of the last error only: an exception's message may carry personal data.
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

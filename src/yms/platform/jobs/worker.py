@@ -73,6 +73,9 @@ class Worker:
             handler(self.ctx, job)
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
             state = queue.fail(self.ctx.database, job, error, now=self.ctx.clock.now())
+            if state is None:
+                bound.warning("job.lease_lost", error=type(error).__name__)
+                return job
             bound.warning("job.failed", error=type(error).__name__, state=state.value)
             if state is JobState.FAILED:
                 bound.error("job.gave_up", attempts=job.attempt)
