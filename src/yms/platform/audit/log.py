@@ -9,7 +9,8 @@ the new events on: the chain's order is the order transactions commit in.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
@@ -21,6 +22,7 @@ from yms.platform.audit.chain import (
     GENESIS,
     ChainedEvent,
     ChainReport,
+    canonical,
     make_event,
     next_hash,
     walk,
@@ -71,7 +73,7 @@ def append(session: Session, pending: Sequence[PendingEvent], *, at: datetime) -
                 seq=event["seq"],
                 action=item.action,
                 subject=item.subject,
-                event=json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                event=canonical(event).decode("utf-8"),
                 prev_hash=previous.hex(),
                 hash=digest.hex(),
             )
@@ -81,22 +83,27 @@ def append(session: Session, pending: Sequence[PendingEvent], *, at: datetime) -
     head.hash = previous.hex()
 
 
-def _links(database: Database) -> Iterator[tuple[AuditEvent, ChainedEvent | str]]:
-    """Every row in order, with its link (or why it cannot be read), a batch at a time."""
-    after = 0
-    while True:
-        with database.reading() as session:
-            rows = session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.seq > after)
-                .order_by(AuditEvent.seq)
-                .limit(_BATCH)
-            ).all()
-        if not rows:
-            return
-        for row in rows:
-            yield row, _link(row)
-        after = rows[-1].seq
+@contextmanager
+def _snapshot(database: Database) -> Iterator[Session]:
+    """One read transaction that sees the database as it was when it began.
+
+    SQLite's read transactions do (WAL); PostgreSQL needs REPEATABLE READ, or a
+    unit committed while we walk would show its head but not its rows, or both.
+    """
+    with database.reading() as session:
+        if database.dialect == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
+
+
+def _rows(session: Session) -> Generator[AuditEvent, None, None]:
+    """Every row in order of seq, streamed in batches (a server-side cursor on PostgreSQL)."""
+    query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=_BATCH)
+    result = session.scalars(query)
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def _link(row: AuditEvent) -> ChainedEvent | str:
@@ -106,6 +113,8 @@ def _link(row: AuditEvent) -> ChainedEvent | str:
         return "the event is not JSON"
     if not isinstance(event, dict):
         return "the event is not a JSON object"
+    if row.event != canonical(event).decode("utf-8"):
+        return "the stored event is not in canonical form"
     if event.get("action") != row.action or event.get("subject") != row.subject:
         return "the action or subject column differs from the event"
     if event.get("seq") != row.seq:
@@ -114,31 +123,34 @@ def _link(row: AuditEvent) -> ChainedEvent | str:
 
 
 def verify(database: Database) -> ChainReport:
-    """Walk the whole chain from the database and hold its end to the head row."""
+    """Walk the whole chain and hold its end to the head row, all in one snapshot."""
     unreadable: list[tuple[int, str]] = []
 
-    def links() -> Iterator[ChainedEvent]:
-        for position, (_row, link) in enumerate(_links(database), start=1):
+    def links(rows: Iterator[AuditEvent]) -> Iterator[ChainedEvent]:
+        for position, row in enumerate(rows, start=1):
+            link = _link(row)
             if isinstance(link, str):
                 unreadable.append((position, link))
                 return
             yield link
 
-    report = walk(links())
+    with _snapshot(database) as session, closing(_rows(session)) as rows:
+        head = session.get(AuditHead, 1)
+        report = walk(links(rows))
     if unreadable and report.intact:
         position, reason = unreadable[0]
         return ChainReport(report.events, report.head, position, reason)
     if not report.intact:
         return report
-    with database.reading() as session:
-        head = session.get(AuditHead, 1)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS.hex())
     if head_seq != report.events or head_hash != report.head:
-        missing = min(head_seq, report.events) + 1
+        # Rows missing at the end: the first missing one; the same count but another
+        # hash: the last row, which is not the one the head was linked to.
+        named = report.events if head_seq == report.events else min(head_seq, report.events) + 1
         return ChainReport(
             report.events,
             report.head,
-            missing,
+            max(named, 1),
             f"the head records {head_seq} events ending in {head_hash[:12]}…, "
             f"but the chain holds {report.events} ending in {report.head[:12]}…",
         )
@@ -148,10 +160,11 @@ def verify(database: Database) -> ChainReport:
 def export(database: Database, out: TextIO) -> int:
     """Write every link as a JSON line ``{"event", "prev_hash", "hash"}``; returns how many."""
     count = 0
-    for row, _link_or_reason in _links(database):
-        line = {"event": json.loads(row.event), "prev_hash": row.prev_hash, "hash": row.hash}
-        out.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
-        count += 1
+    with _snapshot(database) as session:
+        for row in _rows(session):
+            line = {"event": json.loads(row.event), "prev_hash": row.prev_hash, "hash": row.hash}
+            out.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
+            count += 1
     return count
 
 
