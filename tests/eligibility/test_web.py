@@ -95,6 +95,23 @@ def test_the_result_links_to_an_open_ballot(browser: Browser, web_ctx: ServiceCo
     assert 'href="/ballots/hk-2026-1"' in page.text
 
 
+def test_an_invitation_said_yes_to_is_explained_without_a_reference(browser: Browser) -> None:
+    answer_all(
+        browser,
+        "HK",
+        [
+            ("date-of-birth", DOB),
+            ("previous-participation", {"answer": "no"}),
+            ("children", {"answer": "no"}),
+            ("invitation", {"invited": "yes"}),
+            ("savings", SAVINGS),
+        ],
+    )
+    page = browser.get("/check/result").text
+    assert "You have an invitation; its time limit is checked on the ballot record." in page
+    assert "None" not in page
+
+
 @pytest.mark.parametrize(
     ("slug", "data", "field", "message"),
     [

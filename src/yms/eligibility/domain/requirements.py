@@ -269,6 +269,14 @@ class InvitationHeld(Requirement):
                 None,
                 message(N_("No invitation to apply: one is needed, from this scheme's ballot.")),
             )
+        if applicant.invitation_ref is None:  # the portal asks only whether there is one
+            return self._result(
+                Outcome.PASS,
+                None,
+                message(
+                    N_("You have an invitation; its time limit is checked on the ballot record.")
+                ),
+            )
         return self._result(
             Outcome.PASS,
             applicant.invitation_ref,

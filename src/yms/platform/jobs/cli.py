@@ -34,7 +34,7 @@ def list_jobs(
             fail(f"--state must be one of {', '.join(s.value for s in JobState)}")
     table = Table(title="Jobs", title_justify="left")
     for column in ("id", "job", "state", "attempts", "last error", "run after", "finished"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in {"job", "state", "last error"})
     for job in jobs(service_context().database, state=wanted, limit=limit):
         table.add_row(
             str(job.id),
