@@ -59,10 +59,6 @@ def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
-def _new_account_id() -> str:
-    return "acct_" + secrets.token_hex(12)
-
-
 def _issue_token(uow: UnitOfWork, account_id: str, purpose: str, lasts: timedelta) -> str:
     token = secrets.token_urlsafe(32)
     uow.session.add(
@@ -81,30 +77,46 @@ def _find(ctx: ServiceContext, address: str) -> Account | None:
         return db.scalar(select(Account).where(Account.email_hash == _email_hash(ctx, address)))
 
 
-def _add_account(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    account_id: str,
-    address: str,
-    password_hash: str,
-    *,
-    role: Role,
-    confirmed: bool,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _NewAccount:
+    """An account checked and its password hashed, before any transaction opens."""
+
+    id: str
+    address: str
+    password_hash: str
+    role: Role
+    confirmed: bool
+
+
+def _prepare(
+    ctx: ServiceContext, email: str, password: str, *, role: Role, confirmed: bool
+) -> _NewAccount:
+    address = normalise_email(email)
+    check_password(password, address)
+    return _NewAccount(
+        "acct_" + secrets.token_hex(12),
+        address,
+        ctx.passwords.hash(password),  # Argon2 is slow on purpose: never under a write lock
+        Role(role),
+        confirmed,
+    )
+
+
+def _add_account(uow: UnitOfWork, ctx: ServiceContext, new: _NewAccount) -> None:
     now = uow.now()
     uow.session.add(
         Account(
-            id=account_id,
-            email_hash=_email_hash(ctx, address),
-            email_sealed=ctx.sealer.seal(address.encode("utf-8")),
-            password_hash=password_hash,
-            role=role.value,
+            id=new.id,
+            email_hash=_email_hash(ctx, new.address),
+            email_sealed=ctx.sealer.seal(new.address.encode("utf-8")),
+            password_hash=new.password_hash,
+            role=new.role.value,
             created_at=now,
-            email_confirmed_at=now if confirmed else None,
+            email_confirmed_at=now if new.confirmed else None,
         )
     )
     uow.session.flush()  # the unique address is checked here, inside the unit
-    uow.audit("account.created", account_id, role=role, email_confirmed=confirmed)
+    uow.audit("account.created", new.id, role=new.role, email_confirmed=new.confirmed)
 
 
 def sign_up(ctx: ServiceContext, email: str, password: str, *, role: Role = Role.APPLICANT) -> None:
@@ -114,26 +126,24 @@ def sign_up(ctx: ServiceContext, email: str, password: str, *, role: Role = Role
     address race: the second finds the first and sends the "you already have
     an account" message.
     """
-    address = normalise_email(email)
-    check_password(password, address)
-    password_hash = ctx.passwords.hash(password)
-    account_id = _new_account_id()
+    new = _prepare(ctx, email, password, role=role, confirmed=False)
     try:
-        with ctx.unit(actor=account_id) as uow:
-            _add_account(
-                uow, ctx, account_id, address, password_hash, role=Role(role), confirmed=False
-            )
-            token = _issue_token(uow, account_id, "confirm_email", CONFIRM_FOR)
+        with ctx.unit(actor=new.id) as uow:
+            _add_account(uow, ctx, new)
+            token = _issue_token(uow, new.id, "confirm_email", CONFIRM_FOR)
             notifications.queue_email(
                 uow,
-                address,
+                new.address,
                 notifications.CONFIRM_EMAIL,
                 {"link": f"{ctx.public_url}/confirm-email/{token}"},
             )
     except IntegrityError:
         with ctx.unit(actor=VISITOR) as uow:
             notifications.queue_email(
-                uow, address, notifications.ACCOUNT_EXISTS, {"link": f"{ctx.public_url}/sign-in"}
+                uow,
+                new.address,
+                notifications.ACCOUNT_EXISTS,
+                {"link": f"{ctx.public_url}/sign-in"},
             )
 
 
@@ -150,18 +160,13 @@ def create_account(
 
     Raises `RefusedError` if the address already has an account.
     """
-    address = normalise_email(email)
-    check_password(password, address)
-    password_hash = ctx.passwords.hash(password)
-    account_id = _new_account_id()
+    new = _prepare(ctx, email, password, role=role, confirmed=confirmed)
     try:
         with ctx.unit(actor=actor) as uow:
-            _add_account(
-                uow, ctx, account_id, address, password_hash, role=Role(role), confirmed=confirmed
-            )
+            _add_account(uow, ctx, new)
     except IntegrityError:
         raise RefusedError("an account with this email address already exists") from None
-    return account_id
+    return new.id
 
 
 def _token_account(ctx: ServiceContext, token: str) -> str | None:

@@ -16,14 +16,15 @@ def build_worker(ctx: ServiceContext, *, lease_seconds: float = 300) -> Worker:
     from datetime import timedelta  # noqa: PLC0415 - keep `yms --help` fast
 
     from yms.ballot import jobs as ballot_jobs  # noqa: PLC0415
+    from yms.platform.jobs import jobs as queue_jobs  # noqa: PLC0415
     from yms.platform.jobs.worker import Worker  # noqa: PLC0415
     from yms.platform.mail import jobs as mail_jobs  # noqa: PLC0415
     from yms.platform.web import jobs as web_jobs  # noqa: PLC0415
 
     return Worker(
         ctx,
-        handlers={**mail_jobs.JOBS, **web_jobs.JOBS, **ballot_jobs.JOBS},
-        schedules=(*web_jobs.SCHEDULES, *ballot_jobs.SCHEDULES),
+        handlers={**mail_jobs.JOBS, **web_jobs.JOBS, **queue_jobs.JOBS, **ballot_jobs.JOBS},
+        schedules=(*web_jobs.SCHEDULES, *queue_jobs.SCHEDULES, *ballot_jobs.SCHEDULES),
         lease=timedelta(seconds=lease_seconds),
     )
 

@@ -13,6 +13,7 @@ from yms.platform.audit import log as audit_log
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.jobs import queue
+from yms.platform.jobs.jobs import purge_done_jobs
 from yms.platform.jobs.queue import ClaimedJob, JobRequest, JobState
 from yms.platform.jobs.tables import Job
 
@@ -298,3 +299,17 @@ def test_a_stale_worker_failing_changes_nothing(ctx: ServiceContext, clock: Fixe
     claimed(ctx)  # another worker holds it now
     assert queue.fail(ctx.database, stalled, ValueError("late"), now=clock.now()) is None
     assert row(ctx, job_id).state == JobState.RUNNING
+
+
+def test_done_jobs_are_kept_a_week_and_failed_ones_until_seen_to(
+    ctx: ServiceContext, clock: FixedClock
+) -> None:
+    old_done, old_failed = enqueue(ctx), enqueue(ctx, max_attempts=1)
+    queue.finish(ctx.database, claimed(ctx), now=clock.now())
+    queue.fail(ctx.database, claimed(ctx), ValueError("no"), now=clock.now())
+    clock.instant += timedelta(days=8)
+    recent = enqueue(ctx)
+    queue.finish(ctx.database, claimed(ctx), now=clock.now())
+    assert purge_done_jobs(ctx) == 1
+    assert sorted(view.id for view in queue.jobs(ctx.database)) == [old_failed, recent]
+    assert old_done not in {view.id for view in queue.jobs(ctx.database)}

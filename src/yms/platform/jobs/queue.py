@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -232,3 +232,12 @@ def retry(session: Session, job_id: int, *, now: datetime) -> bool:
         )
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def purge_finished(database: Database, *, before: datetime) -> int:
+    """Delete jobs that ended well before `before`; failed ones stay until retried or seen to."""
+    with database.transaction() as session:
+        result = session.execute(
+            delete(Job).where(Job.state == JobState.DONE.value, Job.finished_at < before)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import structlog
@@ -49,6 +49,8 @@ class Worker:
     handlers: Mapping[str, Handler]
     schedules: Sequence[Schedule] = ()
     lease: timedelta = DEFAULT_LEASE
+    # The period each schedule was last seen queued by this worker: asked once a period.
+    _seen: dict[str, int] = field(default_factory=dict)
 
     def queue_scheduled(self) -> int:
         """Queue each schedule's job for the current period if it is not queued yet."""
@@ -56,8 +58,11 @@ class Worker:
         queued = 0
         for schedule in self.schedules:
             period = int(now.timestamp() // schedule.every.total_seconds())
+            if self._seen.get(schedule.job) == period:
+                continue
             request = JobRequest(schedule.job, key=f"{schedule.job}@{period}", max_attempts=1)
             queued += queue.add_once(self.ctx.database, self.ctx.sealer, request, now=now)
+            self._seen[schedule.job] = period
         return queued
 
     def run_one(self) -> ClaimedJob | None:
