@@ -218,3 +218,48 @@ def test_uk_nationals_choose_where_to_go(browser: Browser) -> None:
         location(browser.post("/check/nationality", {"nationality": "GB"})) == "/check/destination"
     )
     assert location(browser.post("/check/destination", {"host": "FR"})) == "/check/date-of-birth"
+
+
+SEVENTEEN = {"date-of-birth-day": "10", "date-of-birth-month": "1", "date-of-birth-year": "2009"}
+REST = [
+    ("previous-participation", {"answer": "no"}),
+    ("children", {"answer": "no"}),
+    ("savings", SAVINGS),
+]
+
+
+def start(day: str, month: str, year: str) -> dict[str, str]:
+    return {"start-date-day": day, "start-date-month": month, "start-date-year": year}
+
+
+def test_a_17_year_old_is_asked_when_they_start_and_told_so(browser: Browser) -> None:
+    # 17 today (25 November 2026), 18 on 10 January 2027: YMS 3.4 tests the start date.
+    answer_all(browser, "AU", [("date-of-birth", SEVENTEEN)])
+    asked = browser.post("/check/date-of-birth", SEVENTEEN)
+    assert location(asked) == "/check/start-date"
+    browser.get("/check/start-date")
+    past = browser.post("/check/start-date", start("1", "1", "2026"))
+    assert past.status_code == 400
+    assert "The date you plan to start must be today or later" in past.text
+    for slug, data in [("start-date", start("10", "1", "2027")), *REST]:
+        browser.post(f"/check/{slug}", data)
+    page = browser.get("/check/result").text
+    assert "You can apply" in page
+    assert "10 January 2027" in page  # the check answers show the date as GOV.UK writes it
+
+
+def test_a_17_year_old_not_sure_when_is_not_known_rather_than_refused(browser: Browser) -> None:
+    answer_all(browser, "AU", [("date-of-birth", SEVENTEEN), ("start-date", start("", "", ""))])
+    for slug, data in REST:
+        browser.post(f"/check/{slug}", data)
+    page = browser.get("/check/result").text
+    assert "You cannot apply" not in page
+    assert "You can apply" not in page
+    assert "Not sure yet" in page
+    assert "the date the permission becomes valid, which was not given" in page
+
+
+def test_an_adult_is_not_asked_when_they_start(browser: Browser) -> None:
+    answer_all(browser, "AU", [])
+    response = browser.post("/check/date-of-birth", DOB)
+    assert location(response) == "/check/previous-participation"

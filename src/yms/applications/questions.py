@@ -90,6 +90,7 @@ PASSPORT = Step(
 )
 SCHEME_QUESTIONS = (
     "date-of-birth",
+    "start-date",
     "previous-participation",
     "children",
     "qualification",

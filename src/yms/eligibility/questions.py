@@ -18,12 +18,14 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from yms.eligibility.domain.applicant import Applicant, Funds, HeldDocument
+from yms.kernel.dates import age_on
 from yms.kernel.money import Money
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError, _
+from yms.platform.web.templating import long_date
 from yms.schemes.catalogue import Catalogue, UnknownSchemeError
 from yms.schemes.domain.documents import DocumentKind
-from yms.schemes.domain.scheme import Arrangement, Scheme, arrangement_id
+from yms.schemes.domain.scheme import Arrangement, Scheme, TestedOn, arrangement_id
 
 Answers = dict[str, Any]
 DEGREE_RQF_LEVEL = 6  # a bachelor's degree on the Regulated Qualifications Framework
@@ -125,6 +127,42 @@ def _read_birth(form: FormData, _asking: Asking, answers: Answers) -> None:
     born = forms.read_date(form, "date-of-birth", _("your date of birth"))
     assert born is not None  # noqa: S101 - required
     answers["applicant"]["date_of_birth"] = born.isoformat()
+
+
+def _read_start(form: FormData, asking: Asking, answers: Answers) -> None:
+    answers.setdefault("typed", {})["start-date"] = forms.typed_date(form, "start-date")
+    start = forms.read_date(form, "start-date", _("the date you plan to start"), required=False)
+    if start is not None and start < asking.today:
+        raise FieldError("start-date", _("The date you plan to start must be today or later"))
+    # An empty answer says "not sure yet": asked, and not known.
+    answers["applicant"]["valid_from"] = start.isoformat() if start else ""
+
+
+def _start_summary(_scheme: Scheme | None, answers: Answers) -> str | None:
+    given = answers.get("applicant", {}).get("valid_from")
+    if given is None:
+        return None
+    return long_date(date.fromisoformat(given)) if given else _("Not sure yet")
+
+
+def _under_minimum_today(asking: Asking, answers: Answers) -> bool:
+    """Whether the start date can change the answer (YMS 3.4).
+
+    So it is: the minimum age is tested on the start date, and the applicant is
+    under it today, so may or may not be old enough by then.
+    """
+    arrangement, scheme = asking.arrangement, asking.scheme
+    minimum = arrangement.requirements.age_minimum if arrangement else None
+    born = answers.get("applicant", {}).get("date_of_birth")
+    if (
+        scheme is None
+        or minimum is None
+        or minimum.tested_on is not TestedOn.VALID_FROM
+        or not born
+    ):
+        return False
+    age = age_on(date.fromisoformat(born), asking.today, leap_day=scheme.leap_day_birthday)
+    return age < minimum.years
 
 
 def _yes_no_reader(field: str, key: str, message: str) -> Callable[..., None]:
@@ -290,6 +328,14 @@ STEPS: tuple[Step, ...] = (
         _("What is your date of birth?"),
     ),
     Step(
+        "start-date",
+        "check/start_date.html",
+        lambda _s, arrangement: arrangement is not None,  # narrowed further by `needed`
+        _read_start,
+        _start_summary,
+        _("When do you plan to start?"),
+    ),
+    Step(
         "previous-participation",
         "check/yes_no.html",
         _requires("previous_participation"),
@@ -367,6 +413,8 @@ def needed(step: Step, asking: Asking, answers: Answers) -> bool:
             and nationality is not None
             and len(asking.scheme.hosts_for(nationality)) > 1
         )
+    if step.slug == "start-date":
+        return _under_minimum_today(asking, answers)
     return step.applies(asking.scheme, asking.arrangement)
 
 
@@ -411,6 +459,7 @@ def applicant_of(answers: Mapping[str, Any], *, application_date: date) -> Appli
         host=given.get("host"),
         date_of_birth=_day(given.get("date_of_birth")),
         application_date=application_date,
+        valid_from=_day(given.get("valid_from")),
         funds=_funds(given.get("funds")),
         children_under_18=given.get("children_under_18"),
         previous_participation=given.get("previous_participation"),

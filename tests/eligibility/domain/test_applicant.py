@@ -21,11 +21,12 @@ def test_null_facts_are_not_known() -> None:
     assert parsed == Applicant()
 
 
-def test_valid_from_defaults_to_the_application_date() -> None:
+def test_a_start_date_not_given_stays_not_known() -> None:
+    # YMS 3.4 tests the age on the date the permission becomes valid; the application
+    # date is not a stand-in for it (a 17-year-old may be 18 by then).
     parsed = applicant(eligible_uk_yms(valid_from=...))
     assert parsed.valid_from is None
-    assert parsed.permission_valid_from == date(2026, 11, 25)
-    assert applicant({}).permission_valid_from is None
+    assert parsed.application_date == date(2026, 11, 25)
 
 
 def test_application_type_defaults_to_entry_clearance() -> None:

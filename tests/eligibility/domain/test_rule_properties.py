@@ -59,6 +59,14 @@ def test_lower_age_limit_on_the_valid_date_yms_3_4(birth: date, applied: date, w
     assert age_on(birth, valid_from) >= 18 or expected is Outcome.FAIL
 
 
+@given(BIRTHS, APPLIED)
+def test_lower_age_limit_without_a_start_date_is_never_failed(birth: date, applied: date) -> None:
+    # Leave cannot start before the application: 18 by then settles it; otherwise not known.
+    person = Applicant(nationality="JP", date_of_birth=birth, application_date=applied)
+    expected = Outcome.PASS if _birthday_passed(birth, applied, 18) else Outcome.UNKNOWN
+    assert _outcome(UK, person, "age_minimum") is expected
+
+
 @given(st.integers(0, 10_000_000), APPLIED)
 def test_funds_of_2530_pounds_yms_5_1(pence: int, applied: date) -> None:
     amount = Money(Decimal(pence).scaleb(-2), "GBP")

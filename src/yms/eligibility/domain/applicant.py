@@ -68,11 +68,6 @@ class Applicant:
     last_permission_on_scheme: bool | None = None
     previous_extension: bool | None = None
 
-    @property
-    def permission_valid_from(self) -> date | None:
-        """The date the permission would become valid: `valid_from`, else the application date."""
-        return self.valid_from if self.valid_from is not None else self.application_date
-
     def latest_document(self, kind: DocumentKind) -> date | None:
         """The issue date of the most recent document of `kind`, or `None` if none is held."""
         if self.documents is None:

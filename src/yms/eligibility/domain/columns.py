@@ -128,10 +128,6 @@ class ApplicantColumns:
                 taken[column.name] = value[rows]
         return ApplicantColumns(**taken)  # type: ignore[arg-type]
 
-    def permission_valid_from(self) -> Dates:
-        """`valid_from`, or the application date where it is not known."""
-        return np.where(np.isnat(self.valid_from), self.application_date, self.valid_from)
-
     def document(self, kind: DocumentKind) -> Dates:
         """Issue dates of each row's latest document of `kind` (``NaT``: none held)."""
         dates = self.document_issued.get(kind)

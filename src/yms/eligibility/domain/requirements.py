@@ -65,16 +65,6 @@ class _AgeLimit(Requirement):
     tested_on: TestedOn
     leap_day: LeapDayBirthday
 
-    def _on(self, applicant: Applicant) -> date | None:
-        if self.tested_on is TestedOn.APPLICATION_DATE:
-            return applicant.application_date
-        return applicant.permission_valid_from
-
-    def _on_columns(self, columns: ApplicantColumns) -> col.Dates:
-        if self.tested_on is TestedOn.APPLICATION_DATE:
-            return columns.application_date
-        return columns.permission_valid_from()
-
     @abstractmethod
     def _within(self, age: int) -> bool: ...
 
@@ -84,11 +74,31 @@ class _AgeLimit(Requirement):
     @abstractmethod
     def _explain(self, *, passed: bool) -> str: ...
 
+    @abstractmethod
+    def _settled_early(self, age: int) -> Outcome | None:
+        """The outcome that an age reached before the tested date already settles, if any.
+
+        Age only grows: an applicant old enough (or too old) on the application
+        date is so on any later date the permission may start.
+        """
+
+    @abstractmethod
+    def _settled_early_columns(self, ages: col.Counts) -> tuple[np.ndarray, np.ndarray]:
+        """Column form of `_settled_early`: masks of rows settled as passed, and as failed."""
+
     def check(self, applicant: Applicant) -> Result:
-        """Pass if the age reached on the tested date is within the limit."""
-        on = self._on(applicant)
+        """Pass if the age reached on the tested date is within the limit.
+
+        When the limit is tested on the date the permission becomes valid and
+        that date is not known, the age on the application date settles it if it
+        can (the permission cannot start before the application); otherwise the
+        outcome is not known, never failed (YMS 3.4).
+        """
         if applicant.date_of_birth is None:
             return self._result(Outcome.UNKNOWN, None, message(N_("Date of birth not given.")))
+        on = applicant.application_date
+        if self.tested_on is TestedOn.VALID_FROM and applicant.valid_from is not None:
+            on = applicant.valid_from
         if on is None:
             return self._result(
                 Outcome.UNKNOWN,
@@ -96,6 +106,8 @@ class _AgeLimit(Requirement):
                 message(N_("Not known: {date_name} was not given."), date_name=self._date_name),
             )
         age = age_on(applicant.date_of_birth, on, leap_day=self.leap_day)
+        if self.tested_on is TestedOn.VALID_FROM and applicant.valid_from is None:
+            return self._settled_by_application_date(age, on)
         passed = self._within(age)
         detail = message(
             self._explain(passed=passed),
@@ -106,16 +118,46 @@ class _AgeLimit(Requirement):
         )
         return self._result(Outcome.PASS if passed else Outcome.FAIL, age, detail)
 
+    def _settled_by_application_date(self, age: int, on: date) -> Result:
+        settled = self._settled_early(age)
+        params = {"age": age, "on": on, "years": self.years}
+        if settled is Outcome.PASS:
+            template = N_(
+                "Aged {age} on the date of application ({on}), so within the limit of {years} "
+                "on any later date the permission starts."
+            )
+        elif settled is Outcome.FAIL:
+            template = N_(
+                "Aged {age} on the date of application ({on}), so outside the limit of {years} "
+                "on any later date the permission starts."
+            )
+        else:
+            template = N_(
+                "Aged {age} on the date of application ({on}); the limit of {years} is tested "
+                "on the date the permission becomes valid, which was not given."
+            )
+        return self._result(settled or Outcome.UNKNOWN, age, message(template, **params))
+
     @property
     def _date_name(self) -> str:
         return _DATE_NAMES[self.tested_on]
 
     def check_columns(self, columns: ApplicantColumns) -> Flags:
         """Column form of `check`."""
-        on = self._on_columns(columns)
+        if self.tested_on is TestedOn.APPLICATION_DATE:
+            unknown = np.isnat(columns.date_of_birth) | np.isnat(columns.application_date)
+            ages = col.ages_on(
+                columns.date_of_birth, columns.application_date, leap_day=self.leap_day
+            )
+            return _choose(unknown, ~self._within_columns(ages))
+        start_known = ~np.isnat(columns.valid_from)
+        on = np.where(start_known, columns.valid_from, columns.application_date)
         unknown = np.isnat(columns.date_of_birth) | np.isnat(on)
         ages = col.ages_on(columns.date_of_birth, on, leap_day=self.leap_day)
-        return _choose(unknown, ~self._within_columns(ages))
+        passed_early, failed_early = self._settled_early_columns(ages)
+        failed = np.where(start_known, ~self._within_columns(ages), failed_early)
+        unknown |= ~start_known & ~passed_early & ~failed_early
+        return _choose(unknown, failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +169,12 @@ class AgeMaximum(_AgeLimit):
 
     def _within_columns(self, ages: col.Counts) -> np.ndarray:
         return ages <= self.years
+
+    def _settled_early(self, age: int) -> Outcome | None:
+        return Outcome.FAIL if age > self.years else None
+
+    def _settled_early_columns(self, ages: col.Counts) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(ages.shape, dtype=bool), ages > self.years
 
     def _explain(self, *, passed: bool) -> str:
         if passed:
@@ -143,6 +191,12 @@ class AgeMinimum(_AgeLimit):
 
     def _within_columns(self, ages: col.Counts) -> np.ndarray:
         return ages >= self.years
+
+    def _settled_early(self, age: int) -> Outcome | None:
+        return Outcome.PASS if age >= self.years else None
+
+    def _settled_early_columns(self, ages: col.Counts) -> tuple[np.ndarray, np.ndarray]:
+        return ages >= self.years, np.zeros(ages.shape, dtype=bool)
 
     def _explain(self, *, passed: bool) -> str:
         if passed:

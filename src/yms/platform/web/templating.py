@@ -14,7 +14,7 @@ LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LOCALE = "en"
 
 
-def _long_date(value: date | datetime) -> str:
+def long_date(value: date | datetime) -> str:
     """``25 November 2026``, as GOV.UK writes dates."""
     return f"{value.day} {value:%B %Y}"
 
@@ -22,7 +22,7 @@ def _long_date(value: date | datetime) -> str:
 def _long_time(value: datetime) -> str:
     """``9:00am on 25 November 2026 (UTC)``."""
     hour = value.strftime("%I").lstrip("0")
-    return f"{hour}:{value:%M}{value:%p}".lower() + f" on {_long_date(value)} (UTC)"
+    return f"{hour}:{value:%M}{value:%p}".lower() + f" on {long_date(value)} (UTC)"
 
 
 @cache
@@ -44,7 +44,7 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["service_name"] = SERVICE_NAME
-    env.filters["long_date"] = _long_date
+    env.filters["long_date"] = long_date
     env.filters["long_time"] = _long_time
     return env
 
