@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.ballot.builders import hong_kong_window
@@ -263,3 +265,33 @@ def test_an_adult_is_not_asked_when_they_start(browser: Browser) -> None:
     answer_all(browser, "AU", [])
     response = browser.post("/check/date-of-birth", DOB)
     assert location(response) == "/check/previous-participation"
+
+
+HK_ANSWERS = [
+    ("date-of-birth", DOB),
+    ("previous-participation", {"answer": "no"}),
+    ("children", {"answer": "no"}),
+    ("invitation", {"invited": "no"}),
+    ("savings", SAVINGS),
+]
+
+
+def test_with_no_ballot_open_the_result_says_when_the_next_one_opens(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    window = hong_kong_window(
+        web_ctx,
+        opens_at=datetime(2027, 1, 12, 9, 0, tzinfo=UTC),
+        closes_at=datetime(2027, 1, 14, 9, 0, tzinfo=UTC),
+    )
+    answer_all(browser, "HK", HK_ANSWERS)
+    page = browser.get("/check/result").text
+    assert "The next ballot opens at 9:00am on 12 January 2027 (UTC)." in page
+    assert f'href="/ballots/{window.window_id}"' in page
+    assert "Start your application" not in page
+
+
+def test_with_no_ballot_at_all_the_result_says_so(browser: Browser) -> None:
+    answer_all(browser, "HK", HK_ANSWERS)
+    page = browser.get("/check/result").text
+    assert "No ballot is open or scheduled at the moment." in page

@@ -40,6 +40,7 @@ GET_ROUTES = {
     "/applications/{case_ref}/confirmation": "applicant",
     "/applications/{case_ref}/withdraw": "applicant",
     "/apply/{invitation_ref}": "applicant",
+    "/apply/new": "applicant",
     "/invitations/{invitation_ref}": "applicant",
     "/ballots/{window_id}/enter": "applicant",
     "/ballots/{window_id}/check-answers": "applicant",
@@ -64,6 +65,7 @@ FORM_POSTS = {
     "/applications/{case_ref}/declaration",
     "/applications/{case_ref}/withdraw",
     "/fake-pay/{payment_id}",
+    "/apply/new",
 }
 API_POSTS = {"/api/v1/eligibility", "/api/v1/ballot-windows/{window_id}/entries"}
 SAMPLE = {

@@ -291,6 +291,23 @@ def email_of(ctx: ServiceContext, account_id: str) -> str:
         return ctx.sealer.open(account.email_sealed).decode("utf-8")
 
 
+def require_confirmed(ctx: ServiceContext, account_id: str, *, to: str) -> None:
+    """Raise `RefusedError` unless the account has confirmed its e-mail address.
+
+    `to` finishes the sentence the applicant reads: "Confirm your email address
+    before you {to}."
+    """
+    with ctx.database.reading() as db:
+        account = db.get(Account, account_id)
+        if account is None:
+            raise NotFoundError("no such account")
+        if account.email_confirmed_at is None:
+            raise RefusedError(
+                f"Confirm your email address before you {to}. "
+                "Use the link in the email we sent you when you created your account."
+            )
+
+
 def role_of(ctx: ServiceContext, account_id: str | None) -> Role | None:
     """The account's role, or `None` for nobody."""
     if account_id is None:

@@ -35,7 +35,7 @@ from yms.platform.web.forms import FieldError
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
 from yms.platform.web.templating import translations
-from yms.schemes.domain.scheme import Arrangement, Scheme
+from yms.schemes.domain.scheme import Arrangement, Scheme, SchemeStatus
 
 router = APIRouter(prefix="/check", include_in_schema=False)
 ANSWERS = "check"
@@ -142,28 +142,41 @@ def result(request: Request) -> Response:
         for step in STEPS
         if needed(step, asking, answers)
     ]
+    arrangement = asking.arrangement
+    proposed = scheme.status is SchemeStatus.PROPOSED
+    needs_invitation = arrangement is not None and arrangement.requirements.invitation is not None
+    can_start = not proposed and not needs_invitation and checked.eligible is not False
+    windows = _ballots(request, scheme, arrangement) if needs_invitation else []
     return render(
         request,
         "check/result.html",
         form=False,
         scheme=scheme,
+        proposed=proposed,
         eligible=checked.eligible,
         requirements=requirements,
         rows=rows,
-        ballots=_open_ballots(request, scheme, asking.arrangement),
+        needs_invitation=needs_invitation,
+        ballots=[w for w in windows if w.state is WindowState.OPEN],
+        next_ballot=next((w for w in windows if w.state is WindowState.SCHEDULED), None),
+        apply_link=(
+            f"/apply/new?scheme={scheme.id}&arrangement={arrangement.id}"
+            if can_start and arrangement
+            else None
+        ),
     )
 
 
-def _open_ballots(
+def _ballots(
     request: Request, scheme: Scheme, arrangement: Arrangement | None
 ) -> list[WindowStatus]:
+    """The windows of the arrangement's allocations, the soonest to open first."""
     if arrangement is None:
         return []
     allocations = {a.id for a in scheme.allocations_holding(arrangement.id)}
-    return [
+    windows = [
         window
         for window in ballot_windows.list_windows(context_of(request))
-        if window.scheme_id == scheme.id
-        and window.allocation_id in allocations
-        and window.state is WindowState.OPEN
+        if window.scheme_id == scheme.id and window.allocation_id in allocations
     ]
+    return sorted(windows, key=lambda window: window.opens_at)

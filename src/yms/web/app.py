@@ -14,6 +14,7 @@ from yms.accounts import services as account_services
 from yms.accounts import web as accounts_web
 from yms.applications import web as applications_web
 from yms.applications.web import apply as apply_web
+from yms.applications.web import direct as direct_web
 from yms.applications.web import overview as overview_web
 from yms.ballot import api as ballot_api
 from yms.ballot import web as ballot_web
@@ -39,6 +40,7 @@ ROUTERS = (
     outbox_page.router,
     ballot_web.router,
     overview_web.router,
+    direct_web.router,  # /apply/new before /apply/{invitation}
     apply_web.router,
     fake_page.router,
     schemes_api.router,

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from yms.accounts import services as accounts
 from yms.applications.domain.states import APPLICATION, ApplicationState
 from yms.applications.services.cases import (
     add_event,
@@ -19,12 +20,109 @@ from yms.ballot.domain.refs import normalise_ref
 from yms.ballot.domain.states import InvitationState
 from yms.ballot.services.invitations import invitation_held_by
 from yms.kernel.errors import NotFoundError, RefusedError
+from yms.platform.clock import today
 from yms.platform.context import ServiceContext
+from yms.platform.unit_of_work import UnitOfWork
+from yms.schemes.catalogue import UnknownSchemeError
+from yms.schemes.domain.scheme import Arrangement, Scheme, SchemeStatus
+
+
+def _new_draft(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    account_id: str,
+    arrangement: Arrangement,
+    *,
+    scheme: Scheme,
+    invitation_ref: str | None,
+) -> str:
+    applicant: dict[str, object] = {
+        "nationality": arrangement.nationality,
+        "host": arrangement.host,
+    }
+    if invitation_ref is not None:
+        applicant["invitation_ref"] = invitation_ref
+    application = Application(
+        case_ref=new_case_ref(ctx.random_bytes),
+        account_id=account_id,
+        invitation_ref=invitation_ref,
+        scheme_id=scheme.id,
+        scheme_version=scheme.version,
+        arrangement_id=arrangement.id,
+        state=ApplicationState.DRAFT.value,
+        answers_sealed=seal_answers(ctx.sealer, {"applicant": applicant}),
+        created_at=uow.now(),
+    )
+    uow.session.add(application)
+    uow.session.flush()
+    started = f"Invitation {invitation_ref} accepted" if invitation_ref else "Application started"
+    add_event(uow.session, application, uow.now(), "started", started)
+    uow.audit(
+        "application.started",
+        application.case_ref,
+        scheme=scheme.id,
+        scheme_version=scheme.version,
+        arrangement=arrangement.id,
+        invitation=invitation_ref,
+    )
+    return application.case_ref
+
+
+def direct_arrangement(
+    ctx: ServiceContext, scheme_id: str, arrangement_id: str
+) -> tuple[Scheme, Arrangement]:
+    """The version in force today and its arrangement, if one may apply for it without a ballot.
+
+    Raises `NotFoundError` for an unknown scheme or arrangement, and `RefusedError`
+    for a scheme that is only proposed or an arrangement that needs an invitation.
+    """
+    try:
+        scheme = ctx.catalogue.in_force(scheme_id, today(ctx.clock))
+    except UnknownSchemeError as error:
+        raise NotFoundError(str(error)) from error
+    arrangement = scheme.arrangement(arrangement_id)
+    if arrangement is None:
+        raise NotFoundError(f"{scheme.key} has no arrangement {arrangement_id!r}")
+    if scheme.status is not SchemeStatus.IN_FORCE:
+        raise RefusedError(
+            f"{scheme.title} is a proposal that has not been agreed, so no one can apply "
+            "under it yet."
+        )
+    if arrangement.requirements.invitation is not None:
+        raise RefusedError(
+            "You need an invitation to apply, from this scheme's ballot. "
+            "Enter the ballot when it opens; if you are picked, you will be invited to apply."
+        )
+    return scheme, arrangement
+
+
+def start_direct(ctx: ServiceContext, account_id: str, scheme_id: str, arrangement_id: str) -> str:
+    """A draft for an arrangement that needs no invitation (the draft in progress, if one is).
+
+    Places of a capped allocation are counted when applications are granted,
+    not here. Raises as `direct_arrangement` does, and `RefusedError` for an
+    account whose e-mail address is not confirmed.
+    """
+    scheme, arrangement = direct_arrangement(ctx, scheme_id, arrangement_id)
+    accounts.require_confirmed(ctx, account_id, to="apply")
+    with ctx.unit(actor=account_id) as uow:
+        in_progress = uow.session.scalar(
+            select(Application.case_ref).where(
+                Application.account_id == account_id,
+                Application.arrangement_id == arrangement.id,
+                Application.invitation_ref.is_(None),
+                Application.state == ApplicationState.DRAFT.value,
+            )
+        )
+        if in_progress is not None:
+            return in_progress
+        return _new_draft(uow, ctx, account_id, arrangement, scheme=scheme, invitation_ref=None)
 
 
 def start_for_invitation(ctx: ServiceContext, account_id: str, invitation_ref: str) -> str:
     """The draft for an accepted invitation (created on first call); returns its case reference."""
     ref = normalise_ref(invitation_ref)
+    accounts.require_confirmed(ctx, account_id, to="apply")
     with ctx.unit(actor=account_id) as uow:
         invitation = invitation_held_by(uow.session, account_id, ref)
         existing = uow.session.scalar(
@@ -48,30 +146,7 @@ def start_for_invitation(ctx: ServiceContext, account_id: str, invitation_ref: s
         )
         if arrangement is None:  # pragma: no cover - an entry's nationality is the allocation's
             raise RefusedError("This invitation is not for your nationality")
-        answers = {"applicant": {"nationality": invitation.nationality, "invitation_ref": ref}}
-        application = Application(
-            case_ref=new_case_ref(ctx.random_bytes),
-            account_id=account_id,
-            invitation_ref=ref,
-            scheme_id=scheme.id,
-            scheme_version=scheme.version,
-            arrangement_id=arrangement.id,
-            state=ApplicationState.DRAFT.value,
-            answers_sealed=seal_answers(ctx.sealer, answers),
-            created_at=uow.now(),
-        )
-        uow.session.add(application)
-        uow.session.flush()
-        add_event(uow.session, application, uow.now(), "started", f"Invitation {ref} accepted")
-        uow.audit(
-            "application.started",
-            application.case_ref,
-            scheme=scheme.id,
-            scheme_version=scheme.version,
-            arrangement=arrangement.id,
-            invitation=ref,
-        )
-        return application.case_ref
+        return _new_draft(uow, ctx, account_id, arrangement, scheme=scheme, invitation_ref=ref)
 
 
 def save_answers(

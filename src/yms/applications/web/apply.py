@@ -16,6 +16,7 @@ from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswere
 from yms.applications.services import cases, drafts, payment
 from yms.applications.services.cases import ApplicationView
 from yms.applications.services.evidence import add_evidence
+from yms.applications.web import evidence_name
 from yms.eligibility.questions import Asking, FieldErrorsError
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.clock import today
@@ -24,13 +25,8 @@ from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
-from yms.schemes.domain.documents import DocumentKind
 
 router = APIRouter(include_in_schema=False)
-EVIDENCE_NAMES = {
-    "passport": "the photo page of your passport",
-    "bank_statement": "your latest bank statement",
-}
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -44,11 +40,6 @@ def _load(request: Request, case_ref: str) -> tuple[str, ApplicationView]:
         return account_id, cases.view(context_of(request), account_id, case_ref)
     except NotFoundError:
         raise HTTPException(status_code=404) from None
-
-
-def _evidence_name(kind: str) -> str:
-    """How a page names a kind of evidence."""
-    return EVIDENCE_NAMES.get(kind) or DocumentKind(kind).description
 
 
 def _asking(request: Request, application: ApplicationView) -> Asking:
@@ -127,7 +118,7 @@ def _question(
 def _evidence_page(
     request: Request, application: ApplicationView, kind: str, errors: dict[str, str] | None = None
 ) -> Response:
-    name = _evidence_name(kind)
+    name = evidence_name(kind)
     current = next((f for f in application.evidence if f.kind == kind), None)
     return render(
         request,
@@ -208,7 +199,7 @@ def check_answers(request: Request, case_ref: str) -> Response:
     ]
     for kind in evidence_needed(cases.arrangement_of(ctx.catalogue, application)):
         uploaded = next((f for f in application.evidence if f.kind == kind), None)
-        name = _evidence_name(kind)
+        name = evidence_name(kind)
         rows.append(
             (
                 name.capitalize(),

@@ -1,0 +1,112 @@
+"""Applying without a ballot: choose the arrangement, see the fee and what is needed, start.
+
+Most nationalities of the UK scheme, and every uncapped arrangement, need no
+invitation: an applicant starts here, from an eligible result or their account.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from yms.applications.domain.evidence import evidence_needed
+from yms.applications.domain.fees import fee_items
+from yms.applications.services import drafts
+from yms.applications.web import evidence_name
+from yms.kernel.errors import NotFoundError, RefusedError
+from yms.platform.clock import today
+from yms.platform.web.access import require_role
+from yms.platform.web.context import context_of
+from yms.platform.web.csrf import csrf_form
+from yms.platform.web.forms import _
+from yms.platform.web.rendering import render
+from yms.schemes.domain.scheme import Arrangement, FeeKind, Scheme, SchemeStatus
+
+router = APIRouter(include_in_schema=False)
+
+
+def _pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
+
+
+def applying_as(scheme: Scheme, arrangement: Arrangement) -> str:
+    """How the applicant is named: a national of Australia, or a British National (Overseas)."""
+    name = scheme.party_name(arrangement.nationality)
+    if arrangement.nationality.startswith("GB-"):
+        return _("a {category}").format(category=name)
+    return _("a national of {country}").format(country=name)
+
+
+def _choices(request: Request) -> list[tuple[Scheme, list[tuple[Arrangement, str]]]]:
+    """Every arrangement one may apply for today without a ballot, by scheme."""
+    ctx = context_of(request)
+    on = today(ctx.clock)
+    found = []
+    for scheme_id in ctx.catalogue.ids():
+        scheme = ctx.catalogue.latest(scheme_id)
+        if not scheme.in_force_on(on) or scheme.status is not SchemeStatus.IN_FORCE:
+            continue
+        direct = [
+            (arrangement, applying_as(scheme, arrangement))
+            for arrangement in scheme.arrangements
+            if arrangement.requirements.invitation is None
+        ]
+        found.append((scheme, sorted(direct, key=lambda pair: pair[1])))
+    return found
+
+
+def _bill(arrangement: Arrangement, request: Request) -> list[tuple[str, str]]:
+    names = {FeeKind.APPLICATION: _("Application fee"), FeeKind.HEALTH_CHARGE: _("Health charge")}
+    lines = []
+    for item in fee_items(arrangement, today(context_of(request).clock)):
+        name = names[item.kind]
+        if item.years is not None:
+            name = _("{name} for {years} years of leave").format(name=name, years=item.years)
+        lines.append((name, _pounds(item.pence)))
+    return lines
+
+
+@router.get("/apply/new")
+def new(request: Request, scheme: str = "", arrangement: str = "") -> Response:
+    """Which arrangement (if not given), then its fee, itemised, and what you will need."""
+    require_role(request, "applicant")
+    if not scheme or not arrangement:
+        return render(request, "apply/choose.html", form=False, choices=_choices(request))
+    try:
+        chosen_scheme, chosen = drafts.direct_arrangement(context_of(request), scheme, arrangement)
+    except NotFoundError:
+        raise HTTPException(status_code=404) from None
+    except RefusedError as error:
+        return render(request, "apply/cannot_start.html", status=409, form=False, reason=str(error))
+    bill = _bill(chosen, request)
+    total = sum(item.pence for item in fee_items(chosen, today(context_of(request).clock)))
+    return render(
+        request,
+        "apply/start.html",
+        scheme=chosen_scheme,
+        arrangement=chosen,
+        applying_as=applying_as(chosen_scheme, chosen),
+        host=chosen_scheme.party_name(chosen.host),
+        bill=bill,
+        total=_pounds(total),
+        needed=[evidence_name(kind) for kind in evidence_needed(chosen)],
+    )
+
+
+@router.post("/apply/new")
+async def start(request: Request) -> Response:
+    """Start the application (or carry on with the one in progress)."""
+    form = await csrf_form(request)
+    account_id = require_role(request, "applicant")
+    try:
+        case_ref = drafts.start_direct(
+            context_of(request),
+            account_id,
+            str(form.get("scheme", "")),
+            str(form.get("arrangement", "")),
+        )
+    except NotFoundError:
+        raise HTTPException(status_code=404) from None
+    except RefusedError as error:
+        return render(request, "apply/cannot_start.html", status=409, form=False, reason=str(error))
+    return RedirectResponse(f"/applications/{case_ref}/continue", status_code=303)
