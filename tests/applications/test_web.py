@@ -230,3 +230,23 @@ def test_the_session_keeps_no_passport_number_in_clear(
         rows = [row.data_sealed for row in db.query(WebSession)]
     assert rows
     assert not any(b"K12345678" in row or b"1234" in row for row in rows)
+
+
+def test_an_invitation_cannot_be_passed_to_another_passport(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    invitation = invited(browser, web_ctx, clock)
+    browser.get(f"/invitations/{invitation}")
+    browser.post(f"/invitations/{invitation}", {"accept": "yes"})
+    started = browser.get(f"/apply/{invitation}", follow_redirects=False)
+    case_url = started.headers["location"].removesuffix("/continue")
+    for slug, data in ANSWERS[:2]:  # name, date of birth
+        browser.get(f"{case_url}/{slug}")
+        assert browser.post(f"{case_url}/{slug}", data).status_code == 303
+    browser.get(f"{case_url}/passport")
+    someone_else = {**dict(ANSWERS)["passport"], "passport-number": "K87654321"}
+    refused = browser.post(f"{case_url}/passport", someone_else)
+    assert refused.status_code == 400
+    assert "must be the ones you entered the ballot with" in refused.text
+    the_entrant = browser.post(f"{case_url}/passport", dict(ANSWERS)["passport"])
+    assert the_entrant.status_code == 303

@@ -71,6 +71,7 @@ BROWSER_IDENTITY = {
     "date-of-birth-day": "3",
     "date-of-birth-month": "4",
     "date-of-birth-year": "2001",
+    "previous": "no",
 }
 
 
@@ -85,3 +86,10 @@ def enter_in_browser(browser: Browser, window_id: str = "hk-2026-1") -> str:
     assert confirmed.headers["location"] == f"/ballots/{window_id}/entered"
     entered = browser.get(f"/ballots/{window_id}/entered").text
     return re.search(r"<strong>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</strong>", entered).group(1)  # type: ignore[union-attr]
+
+
+def entrant(ctx: ServiceContext, name: str) -> str:
+    """A confirmed applicant account (ballots need a confirmed address); returns its id."""
+    from yms.accounts.services import create_account  # noqa: PLC0415 - only some tests need it
+
+    return create_account(ctx, f"{name}@example.org", "a good long password", confirmed=True)

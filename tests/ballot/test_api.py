@@ -91,7 +91,7 @@ def test_a_second_account_with_the_same_identity_is_refused(
     live_server: LiveServer, web_ctx: ServiceContext, entrant: tuple[str, str]
 ) -> None:
     assert httpx.post(entries_url(live_server), json=IDENTITY, auth=entrant).status_code == 201
-    accounts.create_account(web_ctx, "bob@example.org", "a good long password")
+    accounts.create_account(web_ctx, "bob@example.org", "a good long password", confirmed=True)
     refused = httpx.post(
         entries_url(live_server), json=IDENTITY, auth=("bob@example.org", "a good long password")
     )
@@ -102,3 +102,30 @@ def test_a_second_account_with_the_same_identity_is_refused(
 def test_malformed_entry_json(live_server: LiveServer, entrant: tuple[str, str]) -> None:
     response = httpx.post(entries_url(live_server), content=b"{oops", auth=entrant)
     assert response.status_code == 400
+
+
+def test_an_unconfirmed_account_cannot_enter(
+    live_server: LiveServer, web_ctx: ServiceContext
+) -> None:
+    hong_kong_window(web_ctx)
+    accounts.create_account(web_ctx, "cy@example.org", "a good long password")
+    refused = httpx.post(
+        entries_url(live_server), json=IDENTITY, auth=("cy@example.org", "a good long password")
+    )
+    assert refused.status_code == 409
+    assert "Confirm your email address before you enter a ballot" in refused.json()["detail"]
+
+
+def test_previous_participation_may_be_given_and_is_checked(
+    live_server: LiveServer, entrant: tuple[str, str]
+) -> None:
+    been = httpx.post(
+        entries_url(live_server), json={**IDENTITY, "previous_participation": True}, auth=entrant
+    )
+    assert been.status_code == 409
+    assert "(YMS 3.3)" in been.json()["detail"]
+    odd = httpx.post(
+        entries_url(live_server), json={**IDENTITY, "previous_participation": "no"}, auth=entrant
+    )
+    assert odd.status_code == 422
+    assert odd.json()["errors"][0]["pointer"] == "/previous_participation"

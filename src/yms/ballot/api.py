@@ -23,6 +23,7 @@ router = APIRouter(prefix="/api/v1")
 
 
 ENTRY_FIELDS = {"passport_number", "nationality", "date_of_birth"}
+OPTIONAL_ENTRY_FIELDS = {"previous_participation"}  # true or false, where the scheme asks
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -48,7 +49,8 @@ def _unauthorised() -> Response:
 def _entry_request(data: object, window_id: str, account_id: str) -> EntryRequest:
     if not isinstance(data, dict):
         raise InvalidInputError([FieldProblem("", "the body must be a JSON object")])
-    problems = [FieldProblem(key, "unknown field") for key in sorted(set(data) - ENTRY_FIELDS)]
+    allowed = ENTRY_FIELDS | OPTIONAL_ENTRY_FIELDS
+    problems = [FieldProblem(key, "unknown field") for key in sorted(set(data) - allowed)]
     problems += [FieldProblem(key, "required") for key in sorted(ENTRY_FIELDS - set(data))]
     if problems:
         raise InvalidInputError(problems)
@@ -60,8 +62,16 @@ def _entry_request(data: object, window_id: str, account_id: str) -> EntryReques
         raise InvalidInputError(
             [FieldProblem("date_of_birth", "a real date, YYYY-MM-DD")]
         ) from None
+    previous = data.get("previous_participation")
+    if previous is not None and not isinstance(previous, bool):
+        raise InvalidInputError([FieldProblem("previous_participation", "true or false")])
     return EntryRequest(
-        window_id, data["passport_number"], data["nationality"].strip().upper(), born, account_id
+        window_id,
+        data["passport_number"],
+        data["nationality"].strip().upper(),
+        born,
+        account_id,
+        previous_participation=previous,
     )
 
 

@@ -14,7 +14,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from yms.ballot.domain.states import InvitationState, WindowState
 from yms.ballot.services import windows as ballot_windows
-from yms.ballot.services.entries import EntryRequest, enter_ballot, entries_of, nationalities_of
+from yms.ballot.services.entries import (
+    EntryRequest,
+    asks_previous_participation,
+    enter_ballot,
+    entries_of,
+    nationalities_of,
+)
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
 from yms.platform.web import forms
@@ -25,6 +31,7 @@ from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
 from yms.platform.web.tags import Tag
+from yms.platform.web.templating import long_date
 
 router = APIRouter(include_in_schema=False)
 WINDOW_TAGS = {
@@ -95,6 +102,7 @@ def _details(request: Request, window: Any, errors: dict[str, str]) -> Response:
         errors=errors,
         answers=_answers(request, window.window_id),
         nationalities=nationalities_of(ctx, window.window_id),
+        asks_previous=asks_previous_participation(ctx, window.window_id),
     )
 
 
@@ -129,6 +137,13 @@ async def details(request: Request, window_id: str) -> Response:
         answers["date_of_birth"] = born.isoformat() if born else None
     except FieldError as error:
         errors[error.field] = error.message
+    if asks_previous_participation(context_of(request), window_id):
+        try:
+            answers["previous_participation"] = forms.yes_no(
+                form, "previous", _("Select yes if you have been on this scheme before")
+            )
+        except FieldError as error:
+            errors[error.field] = error.message
     if errors:
         return _details(request, window, errors)
     return RedirectResponse(f"/ballots/{window_id}/check-answers", status_code=303)
@@ -144,16 +159,26 @@ def check_answers(request: Request, window_id: str) -> Response:
         return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
     names = dict(nationalities_of(context_of(request), window_id))
     change = f"/ballots/{window_id}/enter"
+    previous = answers.get("previous_participation")
     rows = [
         (_("Passport number"), answers["passport_normalised"], change, _("passport number")),
         (_("Nationality"), names.get(answers["nationality"], ""), change, _("nationality")),
         (
             _("Date of birth"),
-            date.fromisoformat(answers["date_of_birth"]).strftime("%-d %B %Y"),
+            long_date(date.fromisoformat(answers["date_of_birth"])),
             change,
             _("date of birth"),
         ),
     ]
+    if previous is not None:
+        rows.append(
+            (
+                _("Been on this scheme before"),
+                _("Yes") if previous else _("No"),
+                change,
+                _("whether you have been on this scheme before"),
+            )
+        )
     return render(request, "ballots/check_answers.html", window=window, rows=rows)
 
 
@@ -175,11 +200,16 @@ async def confirm(request: Request, window_id: str) -> Response:
         nationality=answers["nationality"],
         date_of_birth=date.fromisoformat(answers["date_of_birth"]),
         account_id=account_id,
+        previous_participation=answers.get("previous_participation"),
     )
     try:
         enter_ballot(visit.ctx, entry)
     except (RefusedError, InvalidInputError, NotFoundError) as error:
         return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
+    # The details served their purpose: keep none of them in the session.
+    answers.clear()
+    answers["entered"] = True
+    visit.changed_data()
     return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
 
 

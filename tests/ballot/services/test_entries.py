@@ -6,13 +6,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.ballot.builders import CLOSES, OPENS, entry, hong_kong_window
+from tests.ballot.builders import CLOSES, OPENS, entrant, entry, hong_kong_window
 from yms.ballot.domain.refs import ENTRY_REF
 from yms.ballot.services.entries import EntryReceipt, enter_ballot
 from yms.ballot.tables import BallotEntry
@@ -52,9 +52,10 @@ def test_the_same_person_typed_differently_is_the_same_identity(ctx: ServiceCont
 
 def test_the_same_identity_from_another_account_is_refused(ctx: ServiceContext) -> None:
     hong_kong_window(ctx)
-    enter_ballot(ctx, entry(number=7, account_id="alice"))
-    with pytest.raises(RefusedError, match="already entered this ballot"):
-        enter_ballot(ctx, entry(number=7, account_id="mallory"))
+    alice, mallory = entrant(ctx, "alice"), entrant(ctx, "mallory")
+    enter_ballot(ctx, entry(number=7, account_id=alice))
+    with pytest.raises(RefusedError, match="already entered this ballot from another account"):
+        enter_ballot(ctx, entry(number=7, account_id=mallory))
     assert len(entries_in(ctx)) == 1
 
 
@@ -100,7 +101,7 @@ def test_entries_only_while_the_window_is_open(ctx: ServiceContext, clock: Fixed
     clock.instant = CLOSES - timedelta(microseconds=1)
     enter_ballot(ctx, entry(number=3))
     clock.instant = CLOSES
-    with pytest.raises(RefusedError, match="closed at 09:00 on 04 December 2026"):
+    with pytest.raises(RefusedError, match="closed at 09:00 on 4 December 2026"):
         enter_ballot(ctx, entry(number=4))
     assert len(entries_in(ctx)) == 2
 
@@ -135,7 +136,8 @@ def count_entries(ctx: ServiceContext) -> int:
 
 def test_fifty_double_submits_make_one_entry(ctx: ServiceContext) -> None:
     hong_kong_window(ctx)
-    results = all_at_once(lambda _: enter_ballot(ctx, entry(number=7, account_id="alice")))
+    alice = entrant(ctx, "alice")
+    results = all_at_once(lambda _: enter_ballot(ctx, entry(number=7, account_id=alice)))
     receipts = [r for r in results if isinstance(r, EntryReceipt)]
     assert len(receipts) == ATTEMPTS, [r for r in results if isinstance(r, Exception)]
     assert len({r.ref for r in receipts}) == 1
@@ -145,7 +147,8 @@ def test_fifty_double_submits_make_one_entry(ctx: ServiceContext) -> None:
 
 def test_fifty_accounts_with_one_identity_make_one_entry(ctx: ServiceContext) -> None:
     hong_kong_window(ctx)
-    results = all_at_once(lambda i: enter_ballot(ctx, entry(number=7, account_id=f"account-{i}")))
+    accounts = [entrant(ctx, f"account-{i}") for i in range(ATTEMPTS)]
+    results = all_at_once(lambda i: enter_ballot(ctx, entry(number=7, account_id=accounts[i])))
     receipts = [r for r in results if isinstance(r, EntryReceipt)]
     refusals = [r for r in results if isinstance(r, RefusedError)]
     assert len(receipts) == 1
@@ -170,3 +173,49 @@ def test_a_colliding_reference_is_drawn_again(ctx: ServiceContext) -> None:
     second = enter_ballot(ctx, entry(number=2))
     assert first.ref != second.ref
     assert count_entries(ctx) == 2
+
+
+def test_an_entrant_over_the_age_limit_is_refused_with_the_rule(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    too_old = replace(entry(number=3), date_of_birth=date(1995, 11, 24))  # 31 on 25 Nov 2026
+    with pytest.raises(RefusedError, match=r"over the limit of 30\. \(YMS 1\.4\)"):
+        enter_ballot(ctx, too_old)
+    thirty = replace(entry(number=4), date_of_birth=date(1995, 11, 26))  # 30 until tomorrow
+    assert enter_ballot(ctx, thirty).created
+    assert len(entries_in(ctx)) == 1
+
+
+def test_a_17_year_old_may_enter_as_leave_may_start_after_their_birthday(
+    ctx: ServiceContext,
+) -> None:
+    hong_kong_window(ctx)
+    seventeen = replace(entry(number=5), date_of_birth=date(2009, 6, 1))
+    assert enter_ballot(ctx, seventeen).created
+
+
+def test_someone_who_has_been_on_the_scheme_is_refused(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    been = replace(entry(number=6), previous_participation=True)
+    with pytest.raises(RefusedError, match=r"\(YMS 3\.3\)"):
+        enter_ballot(ctx, been)
+    assert enter_ballot(ctx, replace(been, previous_participation=False)).created
+
+
+def test_one_account_holds_one_entry_per_window(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    alice = entrant(ctx, "alice")
+    first = enter_ballot(ctx, entry(number=8, account_id=alice))
+    with pytest.raises(
+        RefusedError, match=f"already entered this ballot, with entry reference {first.ref}"
+    ):
+        enter_ballot(ctx, entry(number=9, account_id=alice))
+    assert len(entries_in(ctx)) == 1
+
+
+def test_an_unconfirmed_account_cannot_enter(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    from yms.accounts.services import create_account  # noqa: PLC0415
+
+    unconfirmed = create_account(ctx, "new@example.org", "a good long password")
+    with pytest.raises(RefusedError, match="Confirm your email address before you enter a ballot"):
+        enter_ballot(ctx, entry(number=10, account_id=unconfirmed))

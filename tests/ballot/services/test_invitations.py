@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ballot.builders import BEACON, drawn_window, entry, hong_kong_window
+from tests.ballot.builders import BEACON, drawn_window, entrant, entry, hong_kong_window
 from yms.ballot.domain.states import InvitationState
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import enter_ballot
@@ -101,14 +101,15 @@ def test_an_expired_invitation_cannot_be_accepted(ctx: ServiceContext, clock: Fi
 
 def test_only_the_entrant_may_answer(ctx: ServiceContext, clock: FixedClock) -> None:
     window = hong_kong_window(ctx)
-    enter_ballot(ctx, entry(number=1, account_id="alice"))
+    alice, mallory = entrant(ctx, "alice"), entrant(ctx, "mallory")
+    enter_ballot(ctx, entry(number=1, account_id=alice))
     clock.instant = window.closes_at
     ballot_windows.close_window(ctx, window.window_id, BEACON, actor="operator")
     ballot_windows.run_draw(ctx, window.window_id, actor="operator")
     invitation = invite_round(ctx, window.window_id, actor="operator").invitations[0]
     with pytest.raises(NotFoundError):
-        respond(ctx, invitation.ref, accept=True, account_id="mallory")
-    assert respond(ctx, invitation.ref, accept=True, account_id="alice").state.value == "accepted"
+        respond(ctx, invitation.ref, accept=True, account_id=mallory)
+    assert respond(ctx, invitation.ref, accept=True, account_id=alice).state.value == "accepted"
 
 
 def test_invitations_need_a_drawn_window(ctx: ServiceContext) -> None:

@@ -20,7 +20,9 @@ from yms.applications.services.cases import (
     arrangement_of,
     open_answers,
     owned,
+    view,
 )
+from yms.applications.services.identity import require_the_entrant
 from yms.applications.tables import Application, Payment
 from yms.kernel.errors import RefusedError
 from yms.platform.clock import today
@@ -49,7 +51,12 @@ def _ready_to_pay(ctx: ServiceContext, application: Application) -> None:
 
 
 def begin_payment(ctx: ServiceContext, account_id: str, case_ref: str, return_url: str) -> str:
-    """Where to send the applicant to pay; a payment already under way is reused."""
+    """Where to send the applicant to pay; a payment already under way is reused.
+
+    Refuses an application from an invitation that names someone other than the
+    person who entered the ballot: no money is taken for it.
+    """
+    require_the_entrant(ctx, view(ctx, account_id, case_ref))
     with ctx.database.reading() as session:
         application = owned(session, account_id, case_ref)
         _ready_to_pay(ctx, application)

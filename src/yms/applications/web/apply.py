@@ -16,6 +16,7 @@ from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswere
 from yms.applications.services import cases, drafts, payment
 from yms.applications.services.cases import ApplicationView
 from yms.applications.services.evidence import add_evidence
+from yms.applications.services.identity import NOT_THE_ENTRANT, not_the_entrant
 from yms.applications.web import evidence_name
 from yms.eligibility.questions import Asking, FieldErrorsError
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
@@ -27,6 +28,9 @@ from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
+# The steps whose answers make up the identity an invitation was drawn for, and the
+# field each page shows a mismatch beside.
+IDENTITY_STEPS = {"passport": "passport-number", "date-of-birth": "date-of-birth"}
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -356,6 +360,9 @@ async def answer(request: Request, case_ref: str, slug: str) -> Response:
     except FieldErrorsError as several:
         errors = {error.field: error.message for error in several.errors}
     drafts.save_answers(ctx, account_id, case_ref, answers)
+    saved = cases.view(ctx, account_id, case_ref)
+    if not errors and slug in IDENTITY_STEPS and not_the_entrant(ctx, saved):
+        errors = {IDENTITY_STEPS[slug]: _(NOT_THE_ENTRANT)}
     if errors:
-        return _question(request, cases.view(ctx, account_id, case_ref), slug, errors)
+        return _question(request, saved, slug, errors)
     return _see_other(f"{_base(application)}/continue")

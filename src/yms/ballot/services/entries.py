@@ -1,9 +1,12 @@
-"""Entering a ballot: one person, one entry per window (DESIGN.md, "The draw").
+"""Entering a ballot: one eligible person, one entry per window (DESIGN.md, "The draw").
 
 The identity (passport number, nationality, date of birth) is kept only as a
 keyed hash under a unique constraint. Submitting again from the same account
 returns the entry already made, whatever the timing (a retry, a double click,
-fifty at once); the same identity from another account is refused.
+fifty at once); the same identity from another account is refused, and so is a
+second identity from the same account. What the scheme can check at entry
+(nationality, the age limits on the dates the rules name, previous
+participation) is checked, so an ineligible entrant never takes a place.
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yms.accounts import services as accounts
 from yms.ballot.domain.refs import new_entry_ref
 from yms.ballot.domain.states import InvitationState, WindowState
 from yms.ballot.services.status import state_of
 from yms.ballot.tables import BallotEntry, BallotWindow
+from yms.eligibility.domain import Outcome
+from yms.eligibility.domain.applicant import Applicant
+from yms.eligibility.services import check_against
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.identity import Identity, InvalidPassportNumberError
 from yms.kernel.validation import FieldProblem
+from yms.platform.clock import today
 from yms.platform.context import ServiceContext
 from yms.schemes.domain.scheme import Allocation, Scheme
 
@@ -39,6 +47,11 @@ class EntryRequest:
     nationality: str
     date_of_birth: date
     account_id: str | None = None
+    previous_participation: bool | None = None  # asked where the scheme allows one stay
+
+
+# What can be checked when entering: the rest waits for the application.
+CHECKED_AT_ENTRY = ("nationality", "age_maximum", "age_minimum", "previous_participation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +80,15 @@ def _open_window(ctx: ServiceContext, session: Session, request: EntryRequest) -
         raise NotFoundError(f"no ballot window {request.window_id!r}")
     state = state_of(window, ctx.clock.now())
     if state is WindowState.SCHEDULED:
-        raise RefusedError(f"this ballot opens at {window.opens_at:%H:%M on %d %B %Y} (UTC)")
+        raise RefusedError(
+            f"This ballot opens at {window.opens_at:%H:%M on %-d %B %Y} (UTC). "
+            "You can enter it then."
+        )
     if state is not WindowState.OPEN:
-        raise RefusedError(f"this ballot closed at {window.closes_at:%H:%M on %d %B %Y} (UTC)")
+        raise RefusedError(
+            f"This ballot closed at {window.closes_at:%H:%M on %-d %B %Y} (UTC). "
+            "It no longer takes entries."
+        )
     return window
 
 
@@ -93,8 +112,36 @@ def _check_nationality(ctx: ServiceContext, window: BallotWindow, nationality: s
     if nationality not in _allocation_nationalities(ctx, window):
         _scheme, allocation = _allocation(ctx, window)
         raise InvalidInputError(
-            [FieldProblem("nationality", f"this ballot is for {allocation.title} only")]
+            [FieldProblem("nationality", f"This ballot is for {allocation.title} only")]
         )
+
+
+def _check_eligible(ctx: ServiceContext, window: BallotWindow, request: EntryRequest) -> None:
+    """Refuse, naming the rule, an entrant the scheme already rules out.
+
+    The age limits are applied as on an application made today: someone over the
+    upper limit now is over it when applying; someone under the lower limit now
+    may not be when their leave starts, so is let in (YMS 3.4 waits for that date).
+    """
+    scheme, allocation = _allocation(ctx, window)
+    arrangement = next(
+        a for a in scheme.arrangements_of(allocation) if a.nationality == request.nationality
+    )
+    applicant = Applicant(
+        nationality=request.nationality,
+        host=arrangement.host,
+        date_of_birth=request.date_of_birth,
+        application_date=today(ctx.clock),
+        previous_participation=request.previous_participation,
+    )
+    result = check_against(scheme, applicant)
+    for requirement in result.requirements:
+        if requirement.id in CHECKED_AT_ENTRY and requirement.outcome is Outcome.FAIL:
+            raise RefusedError(
+                f"You cannot enter this ballot: {requirement.detail} ({requirement.rule}). "
+                "Only people the scheme could accept may enter, so that every place "
+                "drawn can be used."
+            )
 
 
 def _receipt(entry: BallotEntry, window: BallotWindow, *, created: bool) -> EntryReceipt:
@@ -110,6 +157,7 @@ def _attempt(
         session = uow.session
         window = _open_window(ctx, session, request)
         _check_nationality(ctx, window, request.nationality)
+        _check_eligible(ctx, window, request)
         existing = session.scalar(
             select(BallotEntry).where(
                 BallotEntry.window_id == window.id, BallotEntry.identity_hash == identity_hash
@@ -118,9 +166,26 @@ def _attempt(
         if existing is not None:
             if existing.account_id != request.account_id:
                 raise RefusedError(
-                    "this person has already entered this ballot; one entry per person"
+                    "Someone with this passport number, nationality and date of birth has "
+                    "already entered this ballot from another account. Each person can enter "
+                    "once. If that was not you, tell us through the contact page."
                 )
             return _receipt(existing, window, created=False)
+        if request.account_id is not None:
+            mine = session.scalar(
+                select(BallotEntry).where(
+                    BallotEntry.window_id == window.id,
+                    BallotEntry.account_id == request.account_id,
+                )
+            )
+            if mine is not None and mine.identity_hash == identity_hash:
+                # Committed by a twin request between our two reads: the same entry.
+                return _receipt(mine, window, created=False)
+            if mine is not None:
+                raise RefusedError(
+                    f"You have already entered this ballot, with entry reference {mine.ref}. "
+                    "Each account holds one entry in a ballot, for the person who made it."
+                )
         entry = BallotEntry(
             window_id=window.id,
             ref=new_entry_ref(ctx.random_bytes),
@@ -140,10 +205,13 @@ def enter_ballot(
     """Enter `request.window_id`, or return the entry this person already made there.
 
     Raises `InvalidInputError` (a field is wrong), `NotFoundError` (no such window)
-    or `RefusedError` (the window is not open, or this identity entered from
-    another account).
+    or `RefusedError` (the window is not open; the entrant is ruled out by a rule
+    checked at entry; this identity entered from another account, or this account
+    with another identity; the account's e-mail address is not confirmed).
     """
     identity_hash = _identity(request).keyed_hash(ctx.identity_key)
+    if request.account_id is not None:
+        accounts.require_confirmed(ctx, request.account_id, to="enter a ballot")
     for attempt in range(_ATTEMPTS):
         try:
             return _attempt(ctx, request, identity_hash, actor or request.account_id or "system")
@@ -201,6 +269,19 @@ def entries_of(ctx: ServiceContext, account_id: str) -> list[MyEntry]:
             )
             for entry, window, invitation in rows
         ]
+
+
+def asks_previous_participation(ctx: ServiceContext, window_id: str) -> bool:
+    """Whether entering this window asks if the entrant was on the scheme before."""
+    with ctx.database.reading() as session:
+        window = session.get(BallotWindow, window_id)
+        if window is None:
+            raise NotFoundError(f"no ballot window {window_id!r}")
+    scheme, allocation = _allocation(ctx, window)
+    return any(
+        arrangement.requirements.previous_participation is not None
+        for arrangement in scheme.arrangements_of(allocation)
+    )
 
 
 def nationalities_of(ctx: ServiceContext, window_id: str) -> list[tuple[str, str]]:

@@ -256,3 +256,16 @@ def invitation_held_by(session: Session, account_id: str, invitation_ref: str) -
         scheme_version=window.scheme_version,
         allocation_id=window.allocation_id,
     )
+
+
+def identity_hash_of(ctx: ServiceContext, invitation_ref: str) -> bytes:
+    """The keyed identity hash of the entry an invitation was drawn for (the person invited)."""
+    with ctx.database.reading() as session:
+        found = session.scalar(
+            select(BallotEntry.identity_hash)
+            .join(BallotInvitation, BallotInvitation.entry_id == BallotEntry.id)
+            .where(BallotInvitation.ref == normalise_ref(invitation_ref))
+        )
+    if found is None:
+        raise NotFoundError(f"no invitation {invitation_ref!r}")
+    return found
