@@ -250,3 +250,23 @@ def test_an_invitation_cannot_be_passed_to_another_passport(
     assert "must be the ones you entered the ballot with" in refused.text
     the_entrant = browser.post(f"{case_url}/passport", dict(ANSWERS)["passport"])
     assert the_entrant.status_code == 303
+
+
+def test_no_one_pays_for_a_certain_refusal_without_being_told(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    case_url = apply_until_payment(browser, invited(browser, web_ctx, clock))
+    browser.get(f"{case_url}/savings")
+    poorer = {**dict(ANSWERS)["savings"], "amount": "100"}
+    assert browser.post(f"{case_url}/savings", poorer).status_code == 303
+    page = browser.get(f"{case_url}/declaration").text
+    assert "your application will be refused" in page
+    assert "(YMS 5.1)" in page
+    unwarned = browser.post(f"{case_url}/declaration", {"declaration": "agreed"})
+    assert unwarned.status_code == 400
+    assert "Confirm that you understand your application would be refused" in unwarned.text
+    warned = browser.post(
+        f"{case_url}/declaration", {"declaration": "agreed", "refusal-understood": "yes"}
+    )
+    assert warned.status_code == 303
+    assert "/fake-pay/" in warned.headers["location"]

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from yms.eligibility.domain.applicant import HeldDocument
-from yms.eligibility.questions import applicant_of, asking_for, next_unanswered
+from yms.eligibility.questions import asking_for, next_unanswered
+from yms.eligibility.services import applicant_from_answers
 from yms.kernel.money import Money
 from yms.schemes.catalogue import Catalogue, shipped
 from yms.schemes.domain.documents import DocumentKind
@@ -52,7 +53,7 @@ def test_answers_become_a_typed_applicant() -> None:
             },
         },
     }
-    applicant = applicant_of(answers, application_date=TODAY)
+    applicant = applicant_from_answers(answers, application_date=TODAY)
     assert applicant.date_of_birth == date(2000, 2, 29)
     assert applicant.application_date == TODAY
     assert applicant.has_invitation is True

@@ -1,10 +1,10 @@
 """The questions of "Check if you can apply": only those the chosen scheme asks.
 
-Each page reads its answers into the journey's answers; `applicant_of` turns
-them into the domain's `Applicant`, which the engine checks against the very
-scheme version the questions came from. What a question needs besides the
-answers (the scheme and arrangement, today's date, the schemes to choose from)
-comes in an `Asking`, never mixed into the answers themselves.
+Each page reads its answers into the journey's answers; the eligibility service
+`applicant_from_answers` turns them into the domain's `Applicant`, which the
+engine checks against the very scheme version the questions came from. What a
+question needs besides the answers (the scheme and arrangement, today's date,
+the schemes to choose from) comes in an `Asking`, never mixed into the answers.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from yms.eligibility.domain.applicant import Applicant, Funds, HeldDocument
 from yms.kernel.dates import age_on
-from yms.kernel.money import Money
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.templating import long_date
@@ -431,46 +428,3 @@ def previous(slug: str, asking: Asking, answers: Answers) -> str | None:
     asked = [step.slug for step in STEPS if needed(step, asking, answers)]
     index = asked.index(slug) if slug in asked else 0
     return asked[index - 1] if index > 0 else None
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _funds(given: Mapping[str, Any] | None) -> Funds | None:
-    if not given:
-        return None
-    return Funds(
-        Money(Decimal(given["amount"]), given["currency"]),
-        given["held_days"],
-        _day(given["latest_evidence_date"]),
-    )
-
-
-def applicant_of(answers: Mapping[str, Any], *, application_date: date) -> Applicant:
-    """The applicant the answers describe, applying on `application_date`.
-
-    A question not asked (or not yet answered) stays `None`: not known.
-    """
-    given = answers.get("applicant", {})
-    documents = given.get("documents")
-    return Applicant(
-        nationality=given.get("nationality"),
-        host=given.get("host"),
-        date_of_birth=_day(given.get("date_of_birth")),
-        application_date=application_date,
-        valid_from=_day(given.get("valid_from")),
-        funds=_funds(given.get("funds")),
-        children_under_18=given.get("children_under_18"),
-        previous_participation=given.get("previous_participation"),
-        has_invitation=given.get("has_invitation"),
-        qualification_rqf_level=given.get("qualification_rqf_level"),
-        documents=(
-            None
-            if documents is None
-            else tuple(
-                HeldDocument(DocumentKind(d["kind"]), date.fromisoformat(d["issued"]))
-                for d in documents
-            )
-        ),
-    )

@@ -7,16 +7,27 @@ each passes the typed applicant down, never text to be parsed again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from pydantic import ValidationError
 
 from yms.eligibility.domain import EligibilityResult, check
-from yms.eligibility.domain.applicant import Applicant, ApplicantInput, EligibilityQuery
+from yms.eligibility.domain.applicant import (
+    Applicant,
+    ApplicantInput,
+    EligibilityQuery,
+    Funds,
+    HeldDocument,
+)
 from yms.kernel.errors import InvalidInputError
+from yms.kernel.money import Money
 from yms.kernel.validation import FieldProblem, field_problems
 from yms.platform.clock import Clock, today
 from yms.schemes.catalogue import Catalogue, UnknownSchemeError
+from yms.schemes.domain.documents import DocumentKind
 from yms.schemes.domain.scheme import Scheme
 
 
@@ -65,3 +76,47 @@ def check_eligibility(
 def check_against(scheme: Scheme, applicant: Applicant) -> EligibilityResult:
     """Check one applicant against this very scheme version (the one its questions came from)."""
     return check(scheme, applicant)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _funds(given: Mapping[str, Any] | None) -> Funds | None:
+    if not given:
+        return None
+    return Funds(
+        Money(Decimal(given["amount"]), given["currency"]),
+        given["held_days"],
+        _day(given["latest_evidence_date"]),
+    )
+
+
+def applicant_from_answers(answers: Mapping[str, Any], *, application_date: date) -> Applicant:
+    """The applicant a journey's answers describe, applying on `application_date`.
+
+    The answers are as the portal's questions keep them (JSON-shaped, under
+    ``"applicant"``). A question not asked (or not yet answered) stays `None`: not known.
+    """
+    given = answers.get("applicant", {})
+    documents = given.get("documents")
+    return Applicant(
+        nationality=given.get("nationality"),
+        host=given.get("host"),
+        date_of_birth=_day(given.get("date_of_birth")),
+        application_date=application_date,
+        valid_from=_day(given.get("valid_from")),
+        funds=_funds(given.get("funds")),
+        children_under_18=given.get("children_under_18"),
+        previous_participation=given.get("previous_participation"),
+        has_invitation=given.get("has_invitation"),
+        qualification_rqf_level=given.get("qualification_rqf_level"),
+        documents=(
+            None
+            if documents is None
+            else tuple(
+                HeldDocument(DocumentKind(d["kind"]), date.fromisoformat(d["issued"]))
+                for d in documents
+            )
+        ),
+    )

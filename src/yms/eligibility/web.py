@@ -20,14 +20,13 @@ from yms.eligibility.questions import (
     STEPS,
     Asking,
     FieldErrorsError,
-    applicant_of,
     asking_for,
     nationalities,
     needed,
     next_unanswered,
     previous,
 )
-from yms.eligibility.services import check_against
+from yms.eligibility.services import applicant_from_answers, check_against
 from yms.platform.clock import today
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
@@ -126,7 +125,7 @@ def result(request: Request) -> Response:
     if scheme is None or missing is not None:
         return _see_other(f"/check/{missing or 'scheme'}")
     # The verdict comes from the very scheme version the questions were asked from.
-    checked = check_against(scheme, applicant_of(answers, application_date=asking.today))
+    checked = check_against(scheme, applicant_from_answers(answers, application_date=asking.today))
     gettext = translations().gettext
     requirements = [
         {

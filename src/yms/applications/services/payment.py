@@ -22,6 +22,7 @@ from yms.applications.services.cases import (
     owned,
     view,
 )
+from yms.applications.services.checks import failing
 from yms.applications.services.identity import require_the_entrant
 from yms.applications.tables import Application, Payment
 from yms.kernel.errors import RefusedError
@@ -50,13 +51,28 @@ def _ready_to_pay(ctx: ServiceContext, application: Application) -> None:
         raise RefusedError("Confirm the declaration before paying")
 
 
-def begin_payment(ctx: ServiceContext, account_id: str, case_ref: str, return_url: str) -> str:
+def begin_payment(
+    ctx: ServiceContext,
+    account_id: str,
+    case_ref: str,
+    return_url: str,
+    *,
+    refusal_understood: bool = False,
+) -> str:
     """Where to send the applicant to pay; a payment already under way is reused.
 
     Refuses an application from an invitation that names someone other than the
-    person who entered the ballot: no money is taken for it.
+    person who entered the ballot, and one whose answers fail a requirement
+    unless the applicant has said they understand it will be refused: no money
+    is taken for a refusal nobody warned of.
     """
-    require_the_entrant(ctx, view(ctx, account_id, case_ref))
+    given = view(ctx, account_id, case_ref)
+    require_the_entrant(ctx, given)
+    if not refusal_understood and failing(ctx, given):
+        raise RefusedError(
+            "Your answers do not meet every requirement, so your application would be refused. "
+            "Check your answers, or confirm that you understand before you pay."
+        )
     with ctx.database.reading() as session:
         application = owned(session, account_id, case_ref)
         _ready_to_pay(ctx, application)

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 from yms.applications.domain.evidence import MAX_BYTES, evidence_needed
 from yms.applications.domain.states import ApplicationState, PaymentState
 from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswered
-from yms.applications.services import cases, drafts, payment
+from yms.applications.services import cases, checks, drafts, payment
 from yms.applications.services.cases import ApplicationView
 from yms.applications.services.evidence import add_evidence
 from yms.applications.services.identity import NOT_THE_ENTRANT, not_the_entrant
@@ -26,6 +26,7 @@ from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
+from yms.platform.web.templating import translations
 
 router = APIRouter(include_in_schema=False)
 # The steps whose answers make up the identity an invitation was drawn for, and the
@@ -229,6 +230,11 @@ def _declaration(
 ) -> Response:
     ctx = context_of(request)
     fee = payment.fee_due(ctx, application)
+    translate = translations().gettext
+    refusals = [
+        (requirement.detail.render(translate), requirement.rule)
+        for requirement in checks.failing(ctx, application)
+    ]
     return render(
         request,
         "apply/declaration.html",
@@ -236,6 +242,7 @@ def _declaration(
         errors=errors or {},
         base=_base(application),
         fee=f"£{fee / 100:,.2f}",
+        refusals=refusals,
     )
 
 
@@ -253,11 +260,28 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
             {"declaration": _("Confirm that the information you have given is true")},
         )
     ctx = context_of(request)
+    understood = form.get("refusal-understood") == "yes"
+    if not understood and checks.failing(ctx, application):
+        return _declaration(
+            request,
+            application,
+            {
+                "refusal-understood": _(
+                    "Confirm that you understand your application would be refused, "
+                    "or go back and change your answers"
+                )
+            },
+        )
     answers = dict(application.answers)
     answers["declaration"] = True
     drafts.save_answers(ctx, account_id, case_ref, answers)
     return_url = f"{ctx.public_url}{_base(application)}/payment-return"
-    next_url = payment.begin_payment(ctx, account_id, case_ref, return_url)
+    try:
+        next_url = payment.begin_payment(
+            ctx, account_id, case_ref, return_url, refusal_understood=understood
+        )
+    except RefusedError as error:
+        return _declaration(request, application, {"declaration": _(str(error))})
     return _see_other(
         next_url.removeprefix(ctx.public_url) if next_url.startswith(ctx.public_url) else next_url
     )
