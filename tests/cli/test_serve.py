@@ -9,8 +9,12 @@ import time
 from pathlib import Path
 
 import httpx2 as httpx
+from sqlalchemy.exc import OperationalError
 
 from tests.fixtures.web import free_port
+from yms.platform.context import ServiceContext
+from yms.platform.mail.outbox import OutboxSender
+from yms.platform.settings import Settings
 
 
 def test_serve_demo_answers_on_its_port(tmp_path: Path) -> None:
@@ -44,3 +48,38 @@ def test_serve_demo_answers_on_its_port(tmp_path: Path) -> None:
     assert f"http://localhost:{port}/" in output
     assert "demo data" in output
     assert "demo applicant: applicant@example.org" in output
+
+
+def test_serve_links_e_mails_to_the_port_it_listens_on(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"sqlite:///{tmp_path / 'yms.db'}"
+    env = {k: v for k, v in os.environ.items() if k != "YMS_PUBLIC_URL"}
+    server = subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "-m", "yms", "serve", "--demo", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**env, "YMS_DATABASE_URL": url},
+        cwd=tmp_path,
+    )
+    try:
+        ctx = ServiceContext.from_settings(Settings(database_url=url))
+        deadline = time.monotonic() + 60
+        while True:  # the demo's invitation is sent by the worker inside the server
+            time.sleep(0.5)
+            assert server.poll() is None
+            assert time.monotonic() < deadline, "no invitation e-mail"
+            try:
+                assert isinstance(ctx.mail, OutboxSender)
+                sent = ctx.mail.messages("applicant@example.org")
+            except OperationalError:  # not migrated yet
+                continue
+            if sent:
+                break
+        [invitation] = sent
+        assert invitation.personalisation["link"].startswith(
+            f"http://localhost:{port}/invitations/"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        ctx.database.dispose()

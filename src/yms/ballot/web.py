@@ -21,6 +21,7 @@ from yms.ballot.services.entries import (
     entries_of,
     nationalities_of,
 )
+from yms.kernel.dates import long_date
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
 from yms.platform.web import forms
@@ -31,7 +32,6 @@ from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
 from yms.platform.web.tags import Tag
-from yms.platform.web.templating import long_date
 
 router = APIRouter(include_in_schema=False)
 WINDOW_TAGS = {

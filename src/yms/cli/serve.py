@@ -29,10 +29,18 @@ def serve(
     from yms.cli.worker import build_worker  # noqa: PLC0415
     from yms.demo.seed import DEMO_APPLICANT, DEMO_OPERATOR, seed_demo  # noqa: PLC0415
     from yms.migrations import apply as migrate  # noqa: PLC0415
-    from yms.platform.cli import service_context  # noqa: PLC0415
+    from yms.platform.cli import load_settings, service_context  # noqa: PLC0415
+    from yms.platform.settings import Environment  # noqa: PLC0415
     from yms.web.app import create_app  # noqa: PLC0415
 
-    ctx = service_context(migrated=not demo)
+    shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
+    settings = load_settings()
+    if settings.environment is Environment.DEVELOPMENT and "public_url" not in (
+        settings.model_fields_set
+    ):
+        # Links in e-mails and payment returns point where this server actually listens.
+        settings = settings.model_copy(update={"public_url": f"http://{shown}:{port}"})
+    ctx = service_context(migrated=not demo, settings=settings)
     if demo:
         migrate.upgrade(ctx.database)
         created = seed_demo(ctx)
@@ -40,7 +48,6 @@ def serve(
             print(f"demo data: ballot windows {', '.join(created)}")  # noqa: T201
         for role, (email, password) in (("applicant", DEMO_APPLICANT), ("operator", DEMO_OPERATOR)):
             print(f"demo {role}: {email} / {password}")  # noqa: T201
-    shown = "localhost" if host in {"127.0.0.1", "::1", "localhost"} else host
     print(f"yms is running at http://{shown}:{port}/  (Ctrl+C stops it)")  # noqa: T201
     app = create_app(ctx, secure_cookies=not insecure_cookies)
     stop = threading.Event()

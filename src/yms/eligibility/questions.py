@@ -16,10 +16,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from yms.kernel.dates import age_on
+from yms.kernel.dates import age_on, long_date
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError, _
-from yms.platform.web.templating import long_date
 from yms.schemes.catalogue import Catalogue, UnknownSchemeError
 from yms.schemes.domain.documents import DocumentKind
 from yms.schemes.domain.scheme import Arrangement, Scheme, TestedOn, arrangement_id

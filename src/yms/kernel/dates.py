@@ -7,7 +7,7 @@ versions in `yms.eligibility.domain.columns` mirror these functions exactly.
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -60,3 +60,14 @@ def months_before(day: date, months: int) -> date:
 def days_before(day: date, days: int) -> date:
     """The date `days` calendar days before `day`."""
     return day - timedelta(days=days)
+
+
+def long_date(value: date) -> str:
+    """``25 November 2026``, as GOV.UK writes dates."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def long_time(value: datetime) -> str:
+    """``9:00am on 25 November 2026 (UTC)``, as GOV.UK writes times (in UTC)."""
+    hour = value.strftime("%I").lstrip("0")
+    return f"{hour}:{value:%M}{value:%p}".lower() + f" on {long_date(value)} (UTC)"

@@ -47,9 +47,9 @@ def actor() -> str:
     return load_settings().actor
 
 
-def service_context(*, migrated: bool = True) -> ServiceContext:
+def service_context(*, migrated: bool = True, settings: Settings | None = None) -> ServiceContext:
     """A context on the configured database, which must be migrated unless told otherwise."""
-    ctx = ServiceContext.from_settings(load_settings())
+    ctx = ServiceContext.from_settings(settings or load_settings())
     if migrated and ctx.database.revision() != SCHEMA_REVISION:
         fail("the database is not up to date: run `yms db upgrade` first")
     return ctx

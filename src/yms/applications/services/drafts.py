@@ -22,6 +22,8 @@ from yms.ballot.services.invitations import invitation_held_by
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
+from yms.platform.mail import journey_templates as templates
+from yms.platform.mail import outbox as mail
 from yms.platform.unit_of_work import UnitOfWork
 from yms.schemes.catalogue import UnknownSchemeError
 from yms.schemes.domain.scheme import Arrangement, Scheme, SchemeStatus
@@ -161,7 +163,11 @@ def save_answers(
 
 
 def withdraw(ctx: ServiceContext, account_id: str, case_ref: str) -> None:
-    """Withdraw the application (before a decision); withdrawing again changes nothing."""
+    """Withdraw the application (before a decision); withdrawing again changes nothing.
+
+    The applicant is told by e-mail, in the same unit of work.
+    """
+    address = accounts.email_of(ctx, account_id)
     with ctx.unit(actor=account_id) as uow:
         application = owned(uow.session, account_id, case_ref, lock=True)
         state = ApplicationState(application.state)
@@ -178,6 +184,15 @@ def withdraw(ctx: ServiceContext, account_id: str, case_ref: str) -> None:
             author="applicant",
         )
         uow.audit("application.withdrawn", application.case_ref, before=state)
+        mail.queue_email(
+            uow,
+            address,
+            templates.APPLICATION_WITHDRAWN,
+            {
+                "case_ref": application.case_ref,
+                "link": f"{ctx.public_url}/applications/{application.case_ref}",
+            },
+        )
 
 
 def add_message(

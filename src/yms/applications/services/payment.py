@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from yms.applications.domain.fees import fee_pence
+from yms.accounts import services as accounts
+from yms.applications.domain.fees import fee_items, fee_pence
 from yms.applications.domain.states import APPLICATION, PAYMENT, ApplicationState, PaymentState
 from yms.applications.services.cases import (
     UnderArrangement,
@@ -28,7 +29,10 @@ from yms.applications.tables import Application, Payment
 from yms.kernel.errors import RefusedError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
+from yms.platform.mail import journey_templates as templates
+from yms.platform.mail import outbox as mail
 from yms.platform.unit_of_work import UnitOfWork
+from yms.schemes.domain.scheme import FeeKind
 
 
 def fee_due(ctx: ServiceContext, application: UnderArrangement) -> int:
@@ -155,18 +159,60 @@ def complete_payment(
             return ApplicationState(stored.state)
         if payment.state != PaymentState.SUCCESS:
             return PaymentState(payment.state)
-        _submit(uow, stored, payment)
+        _submit(ctx, uow, stored, payment)
         return ApplicationState.SUBMITTED
 
 
-def _submit(uow: UnitOfWork, application: Application, payment: Payment) -> None:
+def _receipt_lines(ctx: ServiceContext, application: Application, payment: Payment) -> str:
+    names = {FeeKind.APPLICATION: "Application fee", FeeKind.HEALTH_CHARGE: "Health charge"}
+    arrangement = arrangement_of(ctx.catalogue, application)
+    lines = []
+    for item in fee_items(arrangement, payment.created_at.date()):
+        name = names[item.kind]
+        if item.years is not None:
+            name = f"{name} for {item.years} years of leave"
+        lines.append(f"{name}: {_pounds(item.pence)}")
+    return "\n".join(lines)
+
+
+def _pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
+
+
+def _tell_submitted(
+    ctx: ServiceContext, uow: UnitOfWork, application: Application, payment: Payment
+) -> None:
+    """Queue the receipt and the acknowledgement, in the unit that submits."""
+    address = accounts.email_of(ctx, application.account_id)
+    scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
+    link = f"{ctx.public_url}/applications/{application.case_ref}"
+    mail.queue_email(
+        uow,
+        address,
+        templates.PAYMENT_RECEIVED,
+        {
+            "case_ref": application.case_ref,
+            "total": _pounds(payment.amount_pence),
+            "items": _receipt_lines(ctx, application, payment),
+        },
+    )
+    mail.queue_email(
+        uow,
+        address,
+        templates.APPLICATION_RECEIVED,
+        {"case_ref": application.case_ref, "scheme": scheme.title, "link": link},
+    )
+
+
+def _submit(
+    ctx: ServiceContext, uow: UnitOfWork, application: Application, payment: Payment
+) -> None:
     now = uow.now()
     application.state = APPLICATION.move(
         ApplicationState(application.state), ApplicationState.SUBMITTED
     ).value
     application.submitted_at = now
-    pounds = f"£{payment.amount_pence / 100:,.2f}"
-    add_event(uow.session, application, now, "paid", f"Fee of {pounds} paid")
+    add_event(uow.session, application, now, "paid", f"Fee of {_pounds(payment.amount_pence)} paid")
     add_event(uow.session, application, now, "submitted", "Application submitted")
     uow.audit(
         "application.paid",
@@ -181,3 +227,4 @@ def _submit(uow: UnitOfWork, application: Application, payment: Payment) -> None
         scheme_version=application.scheme_version,
         arrangement=application.arrangement_id,
     )
+    _tell_submitted(ctx, uow, application, payment)

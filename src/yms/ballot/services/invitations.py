@@ -14,12 +14,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from yms.accounts import services as accounts
 from yms.ballot.domain.refs import new_invitation_ref, normalise_ref
 from yms.ballot.domain.states import HOLDING_A_PLACE, INVITATION, InvitationState
 from yms.ballot.services.windows import load_window
 from yms.ballot.tables import BallotEntry, BallotInvitation, BallotWindow
+from yms.kernel.dates import long_time
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.context import ServiceContext
+from yms.platform.mail import journey_templates as templates
+from yms.platform.mail import outbox as mail
 from yms.platform.unit_of_work import UnitOfWork
 
 
@@ -85,6 +89,40 @@ def _not_invited(window_id: str):  # type: ignore[no-untyped-def]
     )
 
 
+def _invitation_mail(
+    ctx: ServiceContext, window: BallotWindow, invitation: BallotInvitation
+) -> dict[str, str]:
+    scheme = ctx.catalogue.get(window.scheme_id, window.scheme_version)
+    allocation = scheme.allocation(window.allocation_id)
+    return {
+        "ballot": allocation.title if allocation else window.id,
+        "scheme": scheme.title,
+        "deadline": long_time(invitation.expires_at),
+        "link": f"{ctx.public_url}/invitations/{invitation.ref}",
+    }
+
+
+def _tell_the_invited(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    window: BallotWindow,
+    invited: list[tuple[BallotInvitation, BallotEntry]],
+) -> None:
+    """Queue each invitation's e-mail in the round's own unit of work.
+
+    Entries made without an account (at the command line) get none.
+    """
+    addresses = accounts.emails_of(ctx, {e.account_id for _i, e in invited if e.account_id})
+    for invitation, entry in invited:
+        if entry.account_id in addresses:
+            mail.queue_email(
+                uow,
+                addresses[entry.account_id],
+                templates.INVITATION,
+                _invitation_mail(ctx, window, invitation),
+            )
+
+
 def invite_round(ctx: ServiceContext, window_id: str, *, actor: str) -> InvitationRound:
     """Issue the next round of invitations, filling every place not held by one.
 
@@ -141,6 +179,7 @@ def invite_round(ctx: ServiceContext, window_id: str, *, actor: str) -> Invitati
                 entry=entry.ref,
                 expires_at=expires_at,
             )
+        _tell_the_invited(ctx, uow, window, list(zip(issued, chosen, strict=True)))
         waiting = session.scalar(
             select(func.count()).select_from(_not_invited(window_id).subquery())
         )

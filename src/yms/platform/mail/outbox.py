@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from yms.platform.clock import Clock
 from yms.platform.db import Database
+from yms.platform.mail.journey_templates import JOURNEY_TEMPLATES
 from yms.platform.mail.tables import OutboxMessage
 from yms.platform.sealing import Sealer
 from yms.platform.unit_of_work import UnitOfWork
@@ -67,6 +68,8 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
     ),
 }
 
+TEMPLATES = {**TEMPLATES, **JOURNEY_TEMPLATES}
+
 
 def queue_email(
     uow: UnitOfWork, email_address: str, template_id: str, personalisation: Mapping[str, str]
@@ -103,18 +106,20 @@ class SentEmail:
     personalisation: dict[str, str]
     created_at: datetime
 
+    def _filled(self, text: str) -> str:
+        for key, value in self.personalisation.items():
+            text = text.replace(f"(({key}))", value)
+        return text
+
     @property
     def subject(self) -> str:
-        """The template's subject line."""
-        return TEMPLATES[self.template_id][0]
+        """The template's subject line, with the personalisation put in (as Notify does)."""
+        return self._filled(TEMPLATES[self.template_id][0])
 
     @property
     def body(self) -> str:
         """The template's body with the personalisation put in."""
-        text = TEMPLATES[self.template_id][1]
-        for key, value in self.personalisation.items():
-            text = text.replace(f"(({key}))", value)
-        return text
+        return self._filled(TEMPLATES[self.template_id][1])
 
 
 def address_hash(key: bytes, email_address: str) -> bytes:

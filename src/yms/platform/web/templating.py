@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from yms.kernel.dates import long_date, long_time
+
 SERVICE_NAME = "Youth mobility"
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LOCALE = "en"
-
-
-def long_date(value: date | datetime) -> str:
-    """``25 November 2026``, as GOV.UK writes dates."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def _long_time(value: datetime) -> str:
-    """``9:00am on 25 November 2026 (UTC)``."""
-    hour = value.strftime("%I").lstrip("0")
-    return f"{hour}:{value:%M}{value:%p}".lower() + f" on {long_date(value)} (UTC)"
 
 
 @cache
@@ -45,7 +35,7 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["service_name"] = SERVICE_NAME
     env.filters["long_date"] = long_date
-    env.filters["long_time"] = _long_time
+    env.filters["long_time"] = long_time
     return env
 
 

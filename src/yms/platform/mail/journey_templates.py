@@ -1,0 +1,57 @@
+"""The e-mails of the ballot and the case, as GOV.UK Notify templates: ids, subjects, bodies.
+
+Personalisation fields are ``((name))``; every value is text. Links point at the
+address the service is served on (`YMS_PUBLIC_URL`, or the port `yms serve` uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+INVITATION = "2b7f0c1e-8d44-4f6a-9c3e-5a1b2c3d4e10"
+INVITATION_REMINDER = "5c8e1d2f-9e55-4a7b-8d4f-6b2c3d4e5f11"
+PAYMENT_RECEIVED = "8d9f2e3a-0f66-4b8c-9e5a-7c3d4e5f6a12"
+APPLICATION_RECEIVED = "1e0a3f4b-1a77-4c9d-8f6b-8d4e5f6a7b13"
+APPLICATION_WITHDRAWN = "4f1b4a5c-2b88-4d0e-9a7c-9e5f6a7b8c14"
+
+JOURNEY_TEMPLATES: Mapping[str, tuple[str, str]] = {
+    INVITATION: (
+        "You are invited to apply",
+        (
+            "You were picked in the ballot for ((ballot)). You are invited to apply for the "
+            "((scheme)).\n\nAnswer your invitation by ((deadline)) at:\n\n((link))\n\n"
+            "If you accept, you then apply online: the invitation page lists the documents "
+            "you will need and the fee. If you do not answer by the deadline, your place goes "
+            "to the next person on the waiting list."
+        ),
+    ),
+    INVITATION_REMINDER: (
+        "Your invitation to apply ends soon",
+        (
+            "Your invitation to apply for the ((scheme)) ends at ((deadline)). Answer it at:"
+            "\n\n((link))\n\nIf you do not answer by then, your place goes to the next person "
+            "on the waiting list."
+        ),
+    ),
+    PAYMENT_RECEIVED: (
+        "Payment received for application ((case_ref))",
+        (
+            "We have received your payment of ((total)) for application ((case_ref)):\n\n"
+            "((items))\n\nKeep this email as your receipt."
+        ),
+    ),
+    APPLICATION_RECEIVED: (
+        "We have received your application ((case_ref))",
+        (
+            "Your application ((case_ref)) for the ((scheme)) is submitted. We will email you "
+            "when there is news. You can follow it at:\n\n((link))"
+        ),
+    ),
+    APPLICATION_WITHDRAWN: (
+        "Your application ((case_ref)) is withdrawn",
+        (
+            "You withdrew your application ((case_ref)). We will not decide it. If you did "
+            "not do this, tell us at once through your account:\n\n((link))"
+        ),
+    ),
+}
