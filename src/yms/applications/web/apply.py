@@ -6,6 +6,7 @@ to the payment page (reload, back button) shows the same confirmation.
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
@@ -19,6 +20,7 @@ from yms.applications.services.evidence import add_evidence
 from yms.eligibility.questions import Asking, FieldErrorsError
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.clock import today
+from yms.platform.payments.provider import PaymentProviderError
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
@@ -26,6 +28,7 @@ from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.schemes.domain.documents import DocumentKind
 
+log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
 EVIDENCE_NAMES = {
     "passport": "the photo page of your passport",
@@ -262,9 +265,30 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
     answers["declaration"] = True
     drafts.save_answers(ctx, account_id, case_ref, answers)
     return_url = f"{ctx.public_url}{_base(application)}/payment-return"
-    next_url = payment.begin_payment(ctx, account_id, case_ref, return_url)
+    try:
+        next_url = payment.begin_payment(ctx, account_id, case_ref, return_url)
+    except PaymentProviderError as error:
+        return _payment_unavailable(request, application, error, retry="declaration")
+    except RefusedError:  # submitted or withdrawn meanwhile (another tab)
+        return _see_other(_base(application))
     return _see_other(
         next_url.removeprefix(ctx.public_url) if next_url.startswith(ctx.public_url) else next_url
+    )
+
+
+def _payment_unavailable(
+    request: Request, application: ApplicationView, error: PaymentProviderError, *, retry: str
+) -> Response:
+    """The provider could not answer: nothing has changed, so the applicant can try again."""
+    log.warning("payment.provider_unavailable", case=application.case_ref, error=str(error))
+    return render(
+        request,
+        "apply/payment_failed.html",
+        status=503,
+        form=False,
+        outcome="unavailable",
+        base=_base(application),
+        retry=f"{_base(application)}/{retry}",
     )
 
 
@@ -272,17 +296,22 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
 def payment_return(request: Request, case_ref: str) -> Response:
     """Back from paying: the confirmation, or what to do if the payment did not go through."""
     account_id, application = _load(request, case_ref)
-    outcome = payment.complete_payment(context_of(request), account_id, case_ref)
+    try:
+        outcome = payment.complete_payment(context_of(request), account_id, case_ref)
+    except PaymentProviderError as error:
+        return _payment_unavailable(request, application, error, retry="payment-return")
     if outcome is ApplicationState.SUBMITTED:
         return _see_other(f"{_base(application)}/confirmation")
     if isinstance(outcome, ApplicationState):  # withdrawn meanwhile
         return _see_other(_base(application))
+    shown = {PaymentState.CANCELLED: "cancelled", None: "missing"}
     return render(
         request,
         "apply/payment_failed.html",
         form=False,
-        cancelled=outcome is PaymentState.CANCELLED,
+        outcome=shown.get(outcome, "failed"),  # failed, or not finished: the same advice
         base=_base(application),
+        retry=f"{_base(application)}/declaration",
     )
 
 
