@@ -74,6 +74,7 @@ def test_a_payment_declined_before_a_restart_can_be_tried_again_after_it(
     after = restarted(ctx)
     try:
         assert payment.complete_payment(after, account, case) is PaymentState.FAILED
+        assert payment.complete_payment(after, account, case) is PaymentState.FAILED  # reload
         second = payment.begin_payment(after, account, case, "http://x/back")
         assert second != first
         fake(after).finish(second.rsplit("/", 1)[1], "success")

@@ -27,6 +27,7 @@ def test_a_payment_the_provider_no_longer_knows_starts_afresh_with_a_plain_messa
     with web_ctx.database.transaction() as session:  # the provider loses its record
         session.execute(delete(FakePayment).where(FakePayment.payment_id == to_pay.split("/")[-1]))
     assert browser.get(to_pay).status_code == 404  # the provider's page knows it no more
+    assert browser.post(to_pay, {"outcome": "pay"}).status_code == 404
     returned = browser.get(f"{case_url}/payment-return")
     assert returned.status_code == 200
     assert "We could not find your payment" in returned.text
@@ -66,6 +67,9 @@ def test_paying_with_gov_uk_pay(
     pay_stub.finish(payment_id, "success")
     done = pay_browser.get(f"{case_url}/payment-return", follow_redirects=False)
     assert done.headers["location"] == f"{case_url}/confirmation"
+    # With GOV.UK Pay, the fake's page is not there at all.
+    assert pay_browser.get(f"/fake-pay/{payment_id}").status_code == 404
+    assert pay_browser.post(f"/fake-pay/{payment_id}", {"outcome": "pay"}).status_code == 404
 
 
 def test_a_payment_service_outage_is_a_friendly_page(
