@@ -30,9 +30,9 @@ from yms.platform.sealing import Sealer
 from yms.schemes.catalogue import shipped
 from yms.schemes.domain.scheme import Scheme
 
-# Fixtures every feature's tests use: the portal in a test client or a live server, and the
-# `yms` command in process or as a process.
-pytest_plugins = ["tests.fixtures.web", "tests.fixtures.commands"]
+# Fixtures every feature's tests use: the portal in a test client or a live server, the
+# `yms` command in process or as a process, and GOV.UK Pay's API on a loopback port.
+pytest_plugins = ["tests.fixtures.web", "tests.fixtures.commands", "tests.fixtures.govuk_pay"]
 
 # Hypothesis runs the same examples on every run (a flaky test is a bug), and keeps
 # no example database between runs.

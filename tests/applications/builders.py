@@ -10,6 +10,7 @@ from yms.ballot.services.entries import enter_ballot, entries_of
 from yms.ballot.services.invitations import invite_round, respond
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
+from yms.platform.db import Database
 
 
 def accepted_invitation(
@@ -33,3 +34,29 @@ def draft(ctx: ServiceContext, clock: FixedClock) -> tuple[str, str]:
     """A draft application from an accepted invitation; (account id, case reference)."""
     account, invitation = accepted_invitation(ctx, clock)
     return account, drafts.start_for_invitation(ctx, account, invitation)
+
+
+def declared(ctx: ServiceContext, clock: FixedClock) -> tuple[str, str]:
+    """A draft with every answer a payment needs (the declaration made); (account, case)."""
+    account, case = draft(ctx, clock)
+    drafts.save_answers(ctx, account, case, {"declaration": True})
+    return account, case
+
+
+def restarted(ctx: ServiceContext) -> ServiceContext:
+    """A fresh context on the same database and keys, as a restarted process would build it.
+
+    Nothing is carried over in memory: a new engine, and every edge (mail, payments)
+    made anew by `ServiceContext.create`, as `ServiceContext.from_settings` does.
+    """
+    url = ctx.database.engine.url.render_as_string(hide_password=False)
+    return ServiceContext.create(
+        database=Database.connect(url),
+        clock=ctx.clock,
+        identity_key=ctx.identity_key,
+        sealer=ctx.sealer,  # the same YMS_DATA_KEY
+        public_url=ctx.public_url,
+        files=ctx.files,
+        random_bytes=ctx.random_bytes,
+        passwords=ctx.passwords,
+    )

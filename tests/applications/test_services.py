@@ -63,7 +63,7 @@ class LockProbe(FakePaymentProvider):
     """The fake provider, which tries to lock the application's row while it is being called."""
 
     def __init__(self, ctx: ServiceContext) -> None:
-        super().__init__(ctx.public_url)
+        super().__init__(ctx.database, ctx.clock, public_url=ctx.public_url)
         self.ctx = ctx
         self.probed = 0
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
-from yms.platform.settings import Environment, Settings
+from tests.conftest import TEST_NOW
+from tests.fixtures.commands import Yms
+from yms.platform.clock import FixedClock
+from yms.platform.context import ServiceContext
+from yms.platform.payments.govuk_pay import GovUkPayProvider
+from yms.platform.payments.provider import FakePaymentProvider
+from yms.platform.settings import Environment, PaymentsProvider, Settings
 
 STRONG = "k" * 40
 FERNET_KEY = "q6QfZqgW0eEvj0hk3Lhp6d1yMpsIqvz3Dt6ecBfi0vY="
@@ -48,11 +56,99 @@ def test_production_refuses_short_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings()
 
 
-def test_production_with_its_own_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+def production(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production with its own keys and GOV.UK Pay: everything it needs."""
     monkeypatch.setenv("YMS_ENVIRONMENT", "production")
     monkeypatch.setenv("YMS_IDENTITY_KEY", STRONG)
     monkeypatch.setenv("YMS_DATA_KEY", FERNET_KEY)
+    monkeypatch.setenv("YMS_PAYMENTS", "govuk-pay")
+    monkeypatch.setenv("YMS_PAY_API_KEY", PAY_KEY)
+
+
+PAY_KEY = "api_live_0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def test_production_with_its_own_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    production(monkeypatch)
     monkeypatch.setenv("YMS_DATABASE_URL", "postgresql://yms@db/yms")
     settings = Settings()
     assert not settings.is_sqlite
     assert settings.identity_key.get_secret_value() == STRONG
+    assert settings.payments is PaymentsProvider.GOVUK_PAY
+    assert settings.pay_base_url == "https://publicapi.payments.service.gov.uk"
+    assert settings.pay_api_key is not None
+    assert PAY_KEY not in repr(settings)  # a secret: never printed, never logged
+
+
+def test_development_pays_with_the_fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("YMS_ENVIRONMENT", "YMS_PAYMENTS", "YMS_PAY_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings().payments is PaymentsProvider.FAKE
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_outside_development_the_fake_provider_is_refused(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    production(monkeypatch)
+    monkeypatch.setenv("YMS_ENVIRONMENT", environment)
+    monkeypatch.setenv("YMS_PAYMENTS", "fake")
+    with pytest.raises(ValidationError, match="YMS_PAYMENTS must be govuk-pay outside development"):
+        Settings()
+    monkeypatch.delenv("YMS_PAYMENTS")  # the default is the fake: refused too
+    with pytest.raises(ValidationError, match="YMS_PAYMENTS must be govuk-pay outside development"):
+        Settings()
+
+
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_gov_uk_pay_needs_an_api_key(monkeypatch: pytest.MonkeyPatch, environment: str) -> None:
+    production(monkeypatch)
+    monkeypatch.setenv("YMS_ENVIRONMENT", environment)
+    for key in (None, "  "):
+        if key is None:
+            monkeypatch.delenv("YMS_PAY_API_KEY")
+        else:
+            monkeypatch.setenv("YMS_PAY_API_KEY", key)
+        with pytest.raises(ValidationError, match="YMS_PAY_API_KEY must be set when YMS_PAYMENTS"):
+            Settings()
+
+
+def test_production_sends_the_api_key_over_https_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    production(monkeypatch)
+    monkeypatch.setenv("YMS_PAY_BASE_URL", "http://publicapi.payments.service.gov.uk")
+    with pytest.raises(ValidationError, match="YMS_PAY_BASE_URL must be https:// in production"):
+        Settings()
+
+
+def test_an_unknown_provider_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YMS_PAYMENTS", "stripe")
+    with pytest.raises(ValidationError, match="fake"):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    ("payments", "provider"), [("fake", FakePaymentProvider), ("govuk-pay", GovUkPayProvider)]
+)
+def test_the_context_pays_with_the_provider_the_settings_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, payments: str, provider: type
+) -> None:
+    monkeypatch.setenv("YMS_DATABASE_URL", f"sqlite:///{tmp_path / 'yms.db'}")
+    monkeypatch.setenv("YMS_PAYMENTS", payments)
+    monkeypatch.setenv("YMS_PAY_API_KEY", PAY_KEY)
+    ctx = ServiceContext.from_settings(Settings(), clock=FixedClock(TEST_NOW))
+    assert isinstance(ctx.payments, provider)
+    if isinstance(ctx.payments, GovUkPayProvider):
+        ctx.payments.close()
+    ctx.database.dispose()
+
+
+def test_production_will_not_start_with_the_fake_provider(
+    yms: Yms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    production(monkeypatch)
+    monkeypatch.delenv("YMS_PAYMENTS")
+    ran = yms("serve")
+    assert ran.code == 2
+    assert ran.stderr.startswith("yms: setting")
+    assert "YMS_PAYMENTS must be govuk-pay outside development" in ran.stderr
+    assert len(ran.stderr.strip().splitlines()) == 1

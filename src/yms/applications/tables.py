@@ -93,3 +93,6 @@ class Payment(Base):
     next_url: Mapped[str] = mapped_column(String(512))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why a payment ended without paying: the provider's code and message (`P0020
+    # Payment expired`), or that the provider no longer knows it. Never personal data.
+    failure_reason: Mapped[str | None] = mapped_column(String(200))

@@ -7,6 +7,7 @@ from yms.platform.audit.tables import AuditEvent, AuditHead
 from yms.platform.jobs.tables import Job
 from yms.platform.mail.tables import OutboxMessage
 from yms.platform.orm import Base
+from yms.platform.payments.tables import FakePayment
 from yms.platform.web.tables import WebSession
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "BallotWindow",
     "Base",
     "EvidenceFile",
+    "FakePayment",
     "Job",
     "OutboxMessage",
     "Payment",

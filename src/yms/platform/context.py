@@ -14,9 +14,10 @@ from yms.platform.clock import Clock, SystemClock
 from yms.platform.db import Database
 from yms.platform.files import FileStore, LocalDiskStore
 from yms.platform.mail.outbox import EmailSender, OutboxSender
+from yms.platform.payments.govuk_pay import GovUkPayProvider
 from yms.platform.payments.provider import FakePaymentProvider, PaymentProvider
 from yms.platform.sealing import Sealer
-from yms.platform.settings import Settings
+from yms.platform.settings import PaymentsProvider, Settings
 from yms.platform.unit_of_work import UnitOfWork, unit_of_work
 from yms.schemes.catalogue import Catalogue, shipped
 
@@ -63,7 +64,7 @@ class ServiceContext:
             identity_key=identity_key,
             sealer=sealer,
             mail=mail or OutboxSender(database, sealer, clock, identity_key),
-            payments=payments or FakePaymentProvider(public_url),
+            payments=payments or FakePaymentProvider(database, clock, public_url=public_url),
             files=files or LocalDiskStore(Path("var/evidence")),
             random_bytes=random_bytes,
             passwords=passwords or PasswordHasher(),
@@ -72,16 +73,30 @@ class ServiceContext:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> ServiceContext:
-        """A context for this process, connected to the configured database."""
+        """A context for this process, connected to the configured database and payment provider."""
+        database = Database.connect(settings.database_url, pool_size=settings.database_pool_size)
+        clock = clock or SystemClock()
+        public_url = settings.public_url.rstrip("/")
         return cls.create(
-            database=Database.connect(settings.database_url, pool_size=settings.database_pool_size),
-            clock=clock or SystemClock(),
+            database=database,
+            clock=clock,
             identity_key=settings.identity_key.get_secret_value().encode("utf-8"),
             sealer=Sealer(settings.data_key.get_secret_value()),
-            public_url=settings.public_url.rstrip("/"),
+            public_url=public_url,
             files=LocalDiskStore(Path(settings.evidence_dir)),
+            payments=_payments(settings, database, clock, public_url=public_url),
         )
 
     def unit(self, *, actor: str) -> AbstractContextManager[UnitOfWork]:
         """One unit of work: ``with ctx.unit(actor=...) as uow:`` (see `unit_of_work`)."""
         return unit_of_work(self.database, actor=actor, clock=self.clock, sealer=self.sealer)
+
+
+def _payments(
+    settings: Settings, database: Database, clock: Clock, *, public_url: str
+) -> PaymentProvider:
+    """The provider ``YMS_PAYMENTS`` names (the settings refuse the fake outside development)."""
+    if settings.payments is PaymentsProvider.GOVUK_PAY:
+        assert settings.pay_api_key is not None  # noqa: S101 - the settings require it
+        return GovUkPayProvider(settings.pay_base_url, settings.pay_api_key.get_secret_value())
+    return FakePaymentProvider(database, clock, public_url=public_url)

@@ -1,8 +1,9 @@
 """Settings, read once from the environment (``YMS_*``) into one typed object.
 
 Development has working defaults so the demo runs with no set-up. Any other
-environment refuses to start with those defaults or with keys too short to be
-secret: production must be configured on purpose.
+environment refuses to start with those defaults, with keys too short to be
+secret, or with the fake payment provider (which takes no money): production
+must be configured on purpose.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class PaymentsProvider(StrEnum):
+    """Who takes the fee: the local fake (development only) or GOV.UK Pay."""
+
+    FAKE = "fake"
+    GOVUK_PAY = "govuk-pay"
+
+
 class Settings(BaseSettings):
     """Every setting yms reads. See the README's configuration table."""
 
@@ -42,11 +50,20 @@ class Settings(BaseSettings):
     public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
     # Who the command line acts as in the audit log: a pseudonymous operator id.
     actor: str = Field(default="cli", pattern=r"^[a-z][a-z0-9_:.-]{0,63}$")
+    payments: PaymentsProvider = PaymentsProvider.FAKE
+    pay_api_key: SecretStr | None = None
+    pay_base_url: str = Field(
+        default="https://publicapi.payments.service.gov.uk", pattern=r"^https?://[^\s]+$"
+    )
 
     @model_validator(mode="after")
     def _no_insecure_defaults(self) -> Self:
-        if self.environment is Environment.DEVELOPMENT:
-            return self
+        if self.environment is not Environment.DEVELOPMENT:
+            self._refuse_development_keys()
+        self._check_payments()
+        return self
+
+    def _refuse_development_keys(self) -> None:
         defaults = {
             "YMS_IDENTITY_KEY": (self.identity_key, _DEVELOPMENT_IDENTITY_KEY),
             "YMS_DATA_KEY": (self.data_key, _DEVELOPMENT_DATA_KEY),
@@ -57,7 +74,18 @@ class Settings(BaseSettings):
                 raise ValueError(f"{name} must be set outside development")
             if len(secret) < _MINIMUM_KEY_LENGTH:
                 raise ValueError(f"{name} must be at least {_MINIMUM_KEY_LENGTH} characters")
-        return self
+
+    def _check_payments(self) -> None:
+        if self.payments is PaymentsProvider.GOVUK_PAY:
+            if self.pay_api_key is None or not self.pay_api_key.get_secret_value().strip():
+                raise ValueError("YMS_PAY_API_KEY must be set when YMS_PAYMENTS is govuk-pay")
+            if self.environment is Environment.PRODUCTION and not self.pay_base_url.startswith(
+                "https://"
+            ):
+                raise ValueError("YMS_PAY_BASE_URL must be https:// in production")
+        elif self.environment is not Environment.DEVELOPMENT:
+            # The fake says every payment it is told to is paid: no money would be taken.
+            raise ValueError("YMS_PAYMENTS must be govuk-pay outside development")
 
     @property
     def is_sqlite(self) -> bool:

@@ -4,6 +4,13 @@ The provider (GOV.UK Pay's shape) is called with no transaction open and no
 row locked. A payment under way is reused, so a double click pays once: the
 case's row lock orders two clicks, and a unique index on one open payment per
 application stands behind it.
+
+Nothing here trusts the process's memory: each step asks the provider how the
+payment stands, so a restart between leaving for the provider and coming back
+changes nothing. A payment the provider no longer knows is ended as failed, with
+that reason, and the applicant starts afresh; a payment the provider says
+succeeded is always recorded, and submits the application. When the provider
+cannot answer, `PaymentProviderError` reaches the caller and nothing changes.
 """
 
 from __future__ import annotations
@@ -31,8 +38,12 @@ from yms.platform.clock import today
 from yms.platform.context import ServiceContext
 from yms.platform.mail import journey_templates as templates
 from yms.platform.mail import outbox as mail
+from yms.platform.payments.provider import PaymentNotFoundError
 from yms.platform.unit_of_work import UnitOfWork
 from yms.schemes.domain.scheme import FeeKind
+
+#: The failure reason of a payment the provider no longer knows.
+PAYMENT_UNKNOWN = "unknown to the payment provider"
 
 
 def fee_due(ctx: ServiceContext, application: UnderArrangement) -> int:
@@ -63,7 +74,13 @@ def begin_payment(
     *,
     refusal_understood: bool = False,
 ) -> str:
-    """Where to send the applicant to pay; a payment already under way is reused.
+    """Where to send the applicant to pay.
+
+    A payment still under way with the provider is reused. One that has ended
+    (failed, cancelled, or unknown to the provider) is recorded so, and a new
+    one is created; one that succeeded is recorded and submits the application,
+    and the applicant is sent to `return_url`, which shows the confirmation.
+    Raises `PaymentProviderError` (nothing changed) if the provider cannot answer.
 
     Refuses an application from an invitation that names someone other than the
     person who entered the ballot, and one whose answers fail a requirement
@@ -81,10 +98,16 @@ def begin_payment(
         application = owned(session, account_id, case_ref)
         _ready_to_pay(ctx, application)
         pending = _open_payment(session, application)
-        if pending is not None:
-            return pending.next_url
+        under_way = (pending.provider_payment_id, pending.next_url) if pending else None
         amount = fee_due(ctx, application)
         reference = application.case_ref
+    if under_way is not None:
+        provider_id, next_url = under_way
+        settled = _settle(ctx, account_id, case_ref, provider_id)
+        if settled is PaymentState.CREATED:
+            return next_url
+        if isinstance(settled, ApplicationState):  # paid after all (or withdrawn meanwhile)
+            return return_url
     created = ctx.payments.create_payment(
         amount=amount,
         reference=reference,
@@ -132,8 +155,11 @@ def complete_payment(
 
     Returns the application's state once it is no longer a draft; otherwise the
     payment's state (still `CREATED` while the payer is on the provider's page),
-    or `None` if there is no payment. Safe to call again (the back button, a
-    reload): a submitted application stays so.
+    or `None` if there is no payment to complete: none was made, or the provider
+    no longer knows it (it is then ended as failed, and a new one can be made).
+    Safe to call again (the back button, a reload, another process): a submitted
+    application stays so. Raises `PaymentProviderError` (nothing changed) if the
+    provider cannot answer.
     """
     with ctx.database.reading() as session:
         application = owned(session, account_id, case_ref)
@@ -142,25 +168,71 @@ def complete_payment(
         payment = _latest_payment(session, application)
         if payment is None:
             return None
+        if payment.failure_reason == PAYMENT_UNKNOWN:
+            return None
+        if payment.state in {PaymentState.FAILED, PaymentState.CANCELLED}:
+            return PaymentState(payment.state)
         provider_id, state = payment.provider_payment_id, PaymentState(payment.state)
-    if state is PaymentState.CREATED:
+    if state is PaymentState.SUCCESS:  # recorded, yet the draft was not submitted: finish that
+        return _record(ctx, account_id, case_ref, provider_id, PaymentState.SUCCESS, reason=None)
+    return _settle(ctx, account_id, case_ref, provider_id)
+
+
+def _settle(
+    ctx: ServiceContext, account_id: str, case_ref: str, provider_id: str
+) -> ApplicationState | PaymentState | None:
+    """Ask the provider how a payment stands, and record it if it has ended (see `_record`)."""
+    try:
         status = ctx.payments.get_payment(provider_id)
-        if not status.finished:
-            return PaymentState.CREATED
-        state = PaymentState(status.state)
+    except PaymentNotFoundError:
+        return _record(
+            ctx, account_id, case_ref, provider_id, PaymentState.FAILED, reason=PAYMENT_UNKNOWN
+        )
+    if not status.finished:
+        return PaymentState.CREATED
+    return _record(
+        ctx, account_id, case_ref, provider_id, PaymentState(status.state), reason=status.reason
+    )
+
+
+def _record(
+    ctx: ServiceContext,
+    account_id: str,
+    case_ref: str,
+    provider_id: str,
+    ending: PaymentState,
+    *,
+    reason: str | None,
+) -> ApplicationState | PaymentState | None:
+    """Record how a payment ended (once) and submit the draft it paid for.
+
+    Returns what `complete_payment` returns. The case's row lock orders two
+    returns (two tabs, two processes): the first records, the second finds it done.
+    """
     with ctx.unit(actor=account_id) as uow:
         stored = owned(uow.session, account_id, case_ref, lock=True)
-        payment = _latest_payment(uow.session, stored)
+        payment = uow.session.scalar(
+            select(Payment).where(
+                Payment.application_id == stored.id, Payment.provider_payment_id == provider_id
+            )
+        )
         assert payment is not None  # noqa: S101 - payments are never deleted
-        if payment.state == PaymentState.CREATED and payment.provider_payment_id == provider_id:
-            payment.state = PAYMENT.move(PaymentState.CREATED, state).value
+        if payment.state == PaymentState.CREATED:
+            payment.state = PAYMENT.move(PaymentState.CREATED, ending).value
             payment.finished_at = uow.now()
+            if ending is not PaymentState.SUCCESS:
+                payment.failure_reason = (reason or ending.value)[:200]
+            if reason == PAYMENT_UNKNOWN:
+                # Worth finding again: the payer may say money left their account.
+                uow.audit("application.payment.lost", stored.case_ref, payment=provider_id)
         if stored.state != ApplicationState.DRAFT:
             return ApplicationState(stored.state)
-        if payment.state != PaymentState.SUCCESS:
-            return PaymentState(payment.state)
-        _submit(ctx, uow, stored, payment)
-        return ApplicationState.SUBMITTED
+        if payment.state == PaymentState.SUCCESS:
+            _submit(ctx, uow, stored, payment)
+            return ApplicationState.SUBMITTED
+        if payment.failure_reason == PAYMENT_UNKNOWN:
+            return None
+        return PaymentState(payment.state)
 
 
 def _receipt_lines(ctx: ServiceContext, application: Application, payment: Payment) -> str:

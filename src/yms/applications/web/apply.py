@@ -6,6 +6,7 @@ to the payment page (reload, back button) shows the same confirmation.
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
@@ -21,6 +22,8 @@ from yms.applications.web import evidence_name
 from yms.eligibility.questions import Asking, FieldErrorsError
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.clock import today
+from yms.platform.context import ServiceContext
+from yms.platform.payments.provider import PaymentProviderError
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
@@ -28,6 +31,7 @@ from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.platform.web.templating import translations
 
+log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
 # The steps whose answers make up the identity an invitation was drawn for, and the
 # field each page shows a mismatch beside.
@@ -246,6 +250,22 @@ def _declaration(
     )
 
 
+def _declaration_problems(
+    ctx: ServiceContext, application: ApplicationView, form: FormData, *, understood: bool
+) -> dict[str, str]:
+    """What the declaration form still needs: the declaration, and any refusal understood."""
+    if form.get("declaration") != "agreed":
+        return {"declaration": _("Confirm that the information you have given is true")}
+    if not understood and checks.failing(ctx, application):
+        return {
+            "refusal-understood": _(
+                "Confirm that you understand your application would be refused, "
+                "or go back and change your answers"
+            )
+        }
+    return {}
+
+
 @router.post("/applications/{case_ref}/declaration")
 async def declare_and_pay(request: Request, case_ref: str) -> Response:
     """Record the declaration and send the applicant to pay (once, however often clicked)."""
@@ -253,25 +273,11 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
     account_id, application = _load(request, case_ref)
     if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
-    if form.get("declaration") != "agreed":
-        return _declaration(
-            request,
-            application,
-            {"declaration": _("Confirm that the information you have given is true")},
-        )
     ctx = context_of(request)
     understood = form.get("refusal-understood") == "yes"
-    if not understood and checks.failing(ctx, application):
-        return _declaration(
-            request,
-            application,
-            {
-                "refusal-understood": _(
-                    "Confirm that you understand your application would be refused, "
-                    "or go back and change your answers"
-                )
-            },
-        )
+    problems = _declaration_problems(ctx, application, form, understood=understood)
+    if problems:
+        return _declaration(request, application, problems)
     answers = dict(application.answers)
     answers["declaration"] = True
     drafts.save_answers(ctx, account_id, case_ref, answers)
@@ -280,10 +286,31 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
         next_url = payment.begin_payment(
             ctx, account_id, case_ref, return_url, refusal_understood=understood
         )
+    except PaymentProviderError as error:
+        return _payment_unavailable(request, application, error, retry="declaration")
     except RefusedError as error:
+        now = cases.view(ctx, account_id, case_ref)
+        if now.state is not ApplicationState.DRAFT:  # submitted or withdrawn in another tab
+            return _see_other(_base(application))
         return _declaration(request, application, {"declaration": _(str(error))})
     return _see_other(
         next_url.removeprefix(ctx.public_url) if next_url.startswith(ctx.public_url) else next_url
+    )
+
+
+def _payment_unavailable(
+    request: Request, application: ApplicationView, error: PaymentProviderError, *, retry: str
+) -> Response:
+    """The provider could not answer: nothing has changed, so the applicant can try again."""
+    log.warning("payment.provider_unavailable", case=application.case_ref, error=str(error))
+    return render(
+        request,
+        "apply/payment_failed.html",
+        status=503,
+        form=False,
+        outcome="unavailable",
+        base=_base(application),
+        retry=f"{_base(application)}/{retry}",
     )
 
 
@@ -291,17 +318,22 @@ async def declare_and_pay(request: Request, case_ref: str) -> Response:
 def payment_return(request: Request, case_ref: str) -> Response:
     """Back from paying: the confirmation, or what to do if the payment did not go through."""
     account_id, application = _load(request, case_ref)
-    outcome = payment.complete_payment(context_of(request), account_id, case_ref)
+    try:
+        outcome = payment.complete_payment(context_of(request), account_id, case_ref)
+    except PaymentProviderError as error:
+        return _payment_unavailable(request, application, error, retry="payment-return")
     if outcome is ApplicationState.SUBMITTED:
         return _see_other(f"{_base(application)}/confirmation")
     if isinstance(outcome, ApplicationState):  # withdrawn meanwhile
         return _see_other(_base(application))
+    shown = {PaymentState.CANCELLED: "cancelled", None: "missing"}
     return render(
         request,
         "apply/payment_failed.html",
         form=False,
-        cancelled=outcome is PaymentState.CANCELLED,
+        outcome=shown.get(outcome, "failed"),  # failed, or not finished: the same advice
         base=_base(application),
+        retry=f"{_base(application)}/declaration",
     )
 
 

@@ -1,1 +1,1 @@
-"""Payments, shaped like GOV.UK Pay: the provider port and a local fake with its own page."""
+"""Payments, shaped like GOV.UK Pay: the provider port, the GOV.UK Pay adapter, and a local fake."""

@@ -1,11 +1,14 @@
-"""The local stand-in for GOV.UK Pay's payment page (only when the fake provider is in use)."""
+"""The local stand-in for GOV.UK Pay's payment page (only when the fake provider is in use).
+
+Whatever process serves the page, the payment is the one in the fake's table.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from yms.platform.payments.provider import FakePaymentProvider
+from yms.platform.payments.provider import FakePaymentProvider, PaymentNotFoundError
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.rendering import render
@@ -43,8 +46,11 @@ async def finish(request: Request, payment_id: str) -> Response:
     """End the payment as chosen, and return to the service."""
     form = await csrf_form(request)
     provider = _provider(request)
-    if provider is None or provider.details(payment_id) is None:
+    if provider is None:
         return render(request, "errors/404.html", status=404, form=False)
     outcome = OUTCOMES.get(str(form.get("outcome")), "cancelled")
-    return_url = provider.finish(payment_id, outcome)  # type: ignore[arg-type]
+    try:
+        return_url = provider.finish(payment_id, outcome)  # type: ignore[arg-type]
+    except PaymentNotFoundError:
+        return render(request, "errors/404.html", status=404, form=False)
     return RedirectResponse(return_url, status_code=303)
