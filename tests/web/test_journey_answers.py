@@ -84,7 +84,9 @@ def test_entering_a_ballot_clears_the_identity_it_was_entered_with(
     kept = str(answers(browser, web_ctx))
     for typed in ("K12345678", "K1234", "2001", "HK"):
         assert typed not in kept
-    # A second press of "Enter the ballot" still finds the same entry.
+    # A second press of "Enter the ballot", or the back button, still finds the same entry.
     again = browser.post(f"/ballots/{WINDOW}/confirm")
     assert again.headers["location"] == f"/ballots/{WINDOW}/entered"
+    back = browser.get(f"/ballots/{WINDOW}/check-answers", follow_redirects=False)
+    assert back.headers["location"] == f"/ballots/{WINDOW}/entered"
     assert "k 1234 5678" not in browser.get(f"/ballots/{WINDOW}/enter").text.lower()

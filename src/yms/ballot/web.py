@@ -140,6 +140,8 @@ def check_answers(request: Request, window_id: str) -> Response:
     require_role(request, "applicant")
     window = _window(request, window_id)
     answers = _answers(request, window_id)
+    if answers.get("entered"):  # back after entering: the identity is gone, the entry is not
+        return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
     if window is None or not answers.get("date_of_birth"):
         return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
     names = dict(nationalities_of(context_of(request), window_id))
