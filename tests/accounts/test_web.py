@@ -33,6 +33,9 @@ def test_sign_up_confirm_and_sign_in(browser: Browser, web_ctx: ServiceContext) 
     assert confirmed.status_code == 200
     assert "Your email address is confirmed" in confirmed.text
     assert 'href="/sign-in"' in confirmed.text
+    twice = browser.post(path)  # the button pressed again, or the page reloaded
+    assert twice.status_code == 400
+    assert "This link has already been used." in twice.text
     sign_in(browser, "ana@example.org")
     page = browser.get("/account")
     assert "Signed in as ana@example.org" in page.text
