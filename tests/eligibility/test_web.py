@@ -140,6 +140,18 @@ def test_an_invitation_said_yes_to_is_explained_without_a_reference(browser: Bro
         ),
         ("savings", {**SAVINGS, "amount": "lots"}, "amount", "must be an amount"),
         ("savings", {**SAVINGS, "held-days": "2.5"}, "held-days", "must be a whole number"),
+        (
+            "date-of-birth",
+            {"date-of-birth-day": "1", "date-of-birth-month": "1", "date-of-birth-year": "2030"},
+            "date-of-birth",
+            "Your date of birth must be in the past",
+        ),
+        (
+            "savings",
+            {**SAVINGS, "latest-statement-day": "26"},  # tomorrow
+            "latest-statement",
+            "The date of your latest statement must be today or in the past",
+        ),
     ],
 )
 def test_mistakes_are_shown_next_to_the_field(

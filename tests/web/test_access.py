@@ -23,6 +23,7 @@ GET_ROUTES = {
     "/accessibility": "anyone",
     "/privacy": "anyone",
     "/sign-up": "anyone",
+    "/confirm-email": "anyone",
     "/confirm-email/{token}": "anyone",
     "/sign-in": "anyone",
     "/signed-out": "anyone",
@@ -46,6 +47,7 @@ GET_ROUTES = {
     "/ballots/{window_id}/check-answers": "applicant",
     "/ballots/{window_id}/entered": "applicant",
     "/fake-pay/{payment_id}": "anyone",
+    "/operator": "operator",
     "/operator/outbox": "operator",
     "/api/v1/schemes": "anyone",
 }
@@ -53,6 +55,8 @@ GET_ROUTES = {
 FORM_POSTS = {
     "/check/{slug}",
     "/sign-up",
+    "/confirm-email",
+    "/confirm-email/{token}",
     "/sign-in",
     "/sign-out",
     "/reset-password",

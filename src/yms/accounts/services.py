@@ -2,9 +2,13 @@
 
 Passwords are hashed with Argon2id, before any transaction opens (hashing is
 slow on purpose, and a write lock is not). Every answer is the same whether or
-not an address has an account, so the service cannot be used to find out who
-has one: the difference goes by e-mail, to the address itself. E-mails are
-queued in the same unit of work as the change they tell of.
+not an address has an account, and takes the same work, so the service cannot
+be used to find out who has one: the difference goes by e-mail, to the address
+itself. E-mails are queued in the same unit of work as the change they tell of.
+
+A link in an e-mail is checked without being spent (`check_confirmation_link`,
+`check_reset_link`), so a mail scanner that opens it changes nothing; only the
+person's own submission spends it. Confirming an address signs no one in.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from yms.accounts.domain import Role, check_password, normalise_email
 from yms.accounts.tables import Account, AccountToken
@@ -32,6 +37,7 @@ from yms.platform.web import sessions
 
 CONFIRM_FOR = timedelta(hours=24)
 RESET_FOR = timedelta(hours=1)
+CONFIRM, RESET = "confirm_email", "reset_password"  # what a one-time link is for
 # A hash to verify against when there is no account, so both cases take as long.
 _DUMMY_HASH_INPUT = "not a password anyone has"
 VISITOR = "visitor"  # the actor before an account is known
@@ -60,7 +66,14 @@ def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
-def _issue_token(uow: UnitOfWork, account_id: str, purpose: str, lasts: timedelta) -> str:
+def _issue_token(
+    uow: UnitOfWork,
+    account_id: str,
+    purpose: str,
+    lasts: timedelta,
+    *,
+    password_hash: str | None = None,
+) -> str:
     token = secrets.token_urlsafe(32)
     uow.session.add(
         AccountToken(
@@ -68,14 +81,19 @@ def _issue_token(uow: UnitOfWork, account_id: str, purpose: str, lasts: timedelt
             account_id=account_id,
             purpose=purpose,
             expires_at=uow.now() + lasts,
+            password_hash=password_hash,
         )
     )
     return token
 
 
+def _account_by(db: Session, ctx: ServiceContext, address: str) -> Account | None:
+    return db.scalar(select(Account).where(Account.email_hash == _email_hash(ctx, address)))
+
+
 def _find(ctx: ServiceContext, address: str) -> Account | None:
     with ctx.database.reading() as db:
-        return db.scalar(select(Account).where(Account.email_hash == _email_hash(ctx, address)))
+        return _account_by(db, ctx, address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,48 +122,99 @@ def _prepare(
 
 
 def _add_account(uow: UnitOfWork, ctx: ServiceContext, new: _NewAccount) -> None:
+    """Add the account; raises `IntegrityError` if its address has one (the unit stays usable)."""
     now = uow.now()
-    uow.session.add(
-        Account(
-            id=new.id,
-            email_hash=_email_hash(ctx, new.address),
-            email_sealed=ctx.sealer.seal(new.address.encode("utf-8")),
-            password_hash=new.password_hash,
-            role=new.role.value,
-            created_at=now,
-            email_confirmed_at=now if new.confirmed else None,
+    with uow.session.begin_nested():  # a savepoint: the unique address is checked here
+        uow.session.add(
+            Account(
+                id=new.id,
+                email_hash=_email_hash(ctx, new.address),
+                email_sealed=ctx.sealer.seal(new.address.encode("utf-8")),
+                password_hash=new.password_hash,
+                role=new.role.value,
+                created_at=now,
+                email_confirmed_at=now if new.confirmed else None,
+            )
         )
-    )
-    uow.session.flush()  # the unique address is checked here, inside the unit
     uow.audit("account.created", new.id, role=new.role, email_confirmed=new.confirmed)
+
+
+def _queue_confirmation(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    account_id: str,
+    address: str,
+    *,
+    password_hash: str | None = None,
+) -> None:
+    token = _issue_token(uow, account_id, CONFIRM, CONFIRM_FOR, password_hash=password_hash)
+    notifications.queue_email(
+        uow,
+        address,
+        notifications.CONFIRM_EMAIL,
+        {"link": f"{ctx.public_url}/confirm-email/{token}"},
+    )
 
 
 def sign_up(ctx: ServiceContext, email: str, password: str, *, role: Role = Role.APPLICANT) -> None:
     """Create an account and send the confirmation link; if the address has one, say so by e-mail.
 
-    Returns the same (nothing) either way, even when two sign-ups for one
-    address race: the second finds the first and sends the "you already have
-    an account" message.
+    Returns the same (nothing) either way, after the same work: one Argon2 hash
+    and one transaction, so neither the answer nor its time tells whether the
+    address has an account. An address with an unconfirmed account gets a fresh
+    confirmation link, which finishes this sign-up (with this password); one
+    with a confirmed account gets "you already have an account". Two sign-ups
+    for one address that race are told apart by the unique address, inside
+    the one transaction.
     """
-    new = _prepare(ctx, email, password, role=role, confirmed=False)
-    try:
-        with ctx.unit(actor=new.id) as uow:
-            _add_account(uow, ctx, new)
-            token = _issue_token(uow, new.id, "confirm_email", CONFIRM_FOR)
-            notifications.queue_email(
-                uow,
-                new.address,
-                notifications.CONFIRM_EMAIL,
-                {"link": f"{ctx.public_url}/confirm-email/{token}"},
-            )
-    except IntegrityError:
-        with ctx.unit(actor=VISITOR) as uow:
+    new = _prepare(ctx, email, password, role=role, confirmed=False)  # the one hash, either way
+    # No event is audited for an address that has an account: the actor names only a new one.
+    with ctx.unit(actor=new.id) as uow:
+        account = _account_by(uow.session, ctx, new.address)
+        if account is None:
+            try:
+                _add_account(uow, ctx, new)
+            except IntegrityError:  # another sign-up for the address committed first
+                account = _account_by(uow.session, ctx, new.address)
+        if account is None:
+            _queue_confirmation(uow, ctx, new.id, new.address)
+        elif account.email_confirmed_at is None:
+            _queue_confirmation(uow, ctx, account.id, new.address, password_hash=new.password_hash)
+        else:
             notifications.queue_email(
                 uow,
                 new.address,
                 notifications.ACCOUNT_EXISTS,
                 {"link": f"{ctx.public_url}/sign-in"},
             )
+
+
+def send_confirmation_link(ctx: ServiceContext, email: str) -> None:
+    """E-mail a fresh confirmation link if the address has an unconfirmed account.
+
+    Returns the same (nothing) whatever the address: one that is already
+    confirmed is told so, one with no account is told how to create one, each
+    by e-mail to itself alone. Raises `InvalidInputError` if it is no address.
+    """
+    address = normalise_email(email)
+    with ctx.unit(actor=VISITOR) as uow:
+        account = _account_by(uow.session, ctx, address)
+        if account is None:
+            notifications.queue_email(
+                uow,
+                address,
+                notifications.NO_ACCOUNT_TO_CONFIRM,
+                {"link": f"{ctx.public_url}/sign-up"},
+            )
+        elif account.email_confirmed_at is not None:
+            notifications.queue_email(
+                uow,
+                address,
+                notifications.ALREADY_CONFIRMED,
+                {"link": f"{ctx.public_url}/sign-in"},
+            )
+        else:
+            _queue_confirmation(uow, ctx, account.id, address)
 
 
 def create_account(
@@ -176,30 +245,86 @@ def _token_account(ctx: ServiceContext, token: str) -> str | None:
         return stored.account_id if stored else None
 
 
-def _use_token(uow: UnitOfWork, token: str, purpose: str) -> Account:
-    """Spend a one-time token in `uow`; raises `RefusedError` if unknown, used or expired."""
-    stored = uow.session.get(AccountToken, _token_hash(token), with_for_update=True)
-    now = uow.now()
+def _refusal(stored: AccountToken | None, purpose: str, now: datetime) -> RefusedError | None:
+    """Why a link cannot be used now, or `None` if it can."""
     if stored is None or stored.purpose != purpose:
-        raise RefusedError("This link is not valid. It may have been copied wrongly.")
+        return RefusedError("This link is not valid. It may have been copied wrongly.")
     if stored.used_at is not None:
-        raise RefusedError("This link has already been used.")
+        return RefusedError("This link has already been used.")
     if stored.expires_at <= now:
-        raise RefusedError("This link has expired.")
-    stored.used_at = now
-    account = uow.session.get(Account, stored.account_id)
+        return RefusedError("This link has expired.")
+    return None
+
+
+def _check_link(ctx: ServiceContext, token: str, purpose: str) -> None:
+    with ctx.database.reading() as db:
+        refusal = _refusal(db.get(AccountToken, _token_hash(token)), purpose, ctx.clock.now())
+    if refusal is not None:
+        raise refusal
+
+
+def check_confirmation_link(ctx: ServiceContext, token: str) -> None:
+    """Raise `RefusedError` unless the link can still confirm (it may be opened again)."""
+    _check_link(ctx, token, CONFIRM)
+
+
+def check_reset_link(ctx: ServiceContext, token: str) -> None:
+    """Raise `RefusedError` unless the link can still reset (it may be opened again)."""
+    _check_link(ctx, token, RESET)
+
+
+def _spend_all(uow: UnitOfWork, account_id: str, purpose: str) -> None:
+    """Spend every unused link of `purpose` the account has: what they were for is done."""
+    uow.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.account_id == account_id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=uow.now())
+    )
+
+
+def _use_token(uow: UnitOfWork, token: str, purpose: str) -> tuple[Account, str | None]:
+    """Spend a one-time link in `uow`: its account, and the password it carries (if any).
+
+    Raises `RefusedError` if the link is unknown, of another kind, used or expired.
+    """
+    stored = uow.session.get(AccountToken, _token_hash(token), with_for_update=True)
+    refusal = _refusal(stored, purpose, uow.now())
+    if refusal is not None:
+        raise refusal
+    assert stored is not None  # noqa: S101 - refused above otherwise
+    stored.used_at = uow.now()
+    account = uow.session.get(Account, stored.account_id, with_for_update=True)
     assert account is not None  # noqa: S101 - a foreign key
-    if account.email_confirmed_at is None:  # a link that reached the address confirms it
-        account.email_confirmed_at = now
-        uow.audit("account.email_confirmed", account.id)
-    return account
+    return account, stored.password_hash
 
 
-def confirm_email(ctx: ServiceContext, token: str) -> SignedIn:
-    """Confirm the address a link was sent to; returns the account, now confirmed."""
+def _confirm(uow: UnitOfWork, account: Account, password_hash: str | None) -> None:
+    """Mark the address proved (a link that reached it was used), if it was not yet."""
+    if account.email_confirmed_at is not None:
+        return
+    if password_hash is not None:  # the sign-up that sent this link chose this password
+        account.password_hash = password_hash
+    account.email_confirmed_at = uow.now()
+    _spend_all(uow, account.id, CONFIRM)
+    # Whoever signed in before the address was proved is signed out: it may have been
+    # someone who signed up first with another person's address.
+    sessions.end_all(uow, account.id)
+    uow.audit("account.email_confirmed", account.id)
+
+
+def confirm_email(ctx: ServiceContext, token: str) -> str:
+    """Confirm the address a link was sent to; returns the account's id. Signs no one in.
+
+    Raises `RefusedError` if the link is not valid, used or expired.
+    """
     with ctx.unit(actor=_token_account(ctx, token) or VISITOR) as uow:
-        account = _use_token(uow, token, "confirm_email")
-        return SignedIn(account.id, Role(account.role), email_confirmed=True)
+        account, password_hash = _use_token(uow, token, CONFIRM)
+        _confirm(uow, account, password_hash)
+        return account.id
 
 
 def sign_in(ctx: ServiceContext, email: str, password: str) -> SignedIn:
@@ -236,7 +361,7 @@ def request_password_reset(ctx: ServiceContext, email: str) -> None:
                 uow, address, notifications.NO_ACCOUNT, {"link": f"{ctx.public_url}/sign-up"}
             )
             return
-        token = _issue_token(uow, account.id, "reset_password", RESET_FOR)
+        token = _issue_token(uow, account.id, RESET, RESET_FOR)
         notifications.queue_email(
             uow,
             address,
@@ -248,15 +373,18 @@ def request_password_reset(ctx: ServiceContext, email: str) -> None:
 def reset_password(ctx: ServiceContext, token: str, password: str) -> SignedIn:
     """Set a new password with a reset link (which also confirms the address).
 
-    Every session of the account ends: whoever knew the old password is signed out.
+    Every session of the account ends, and every other reset link it was sent:
+    whoever knew the old password, or holds an older link, is shut out.
     """
     account_id = _token_account(ctx, token)
     if account_id is not None:
         check_password(password, email_of(ctx, account_id))
     password_hash = ctx.passwords.hash(password)
     with ctx.unit(actor=account_id or VISITOR) as uow:
-        account = _use_token(uow, token, "reset_password")
+        account, _carried = _use_token(uow, token, RESET)
+        _confirm(uow, account, None)
         account.password_hash = password_hash
+        _spend_all(uow, account.id, RESET)
         sessions.end_all(uow, account.id)
         uow.audit("account.password_reset", account.id)
         return SignedIn(account.id, Role(account.role), email_confirmed=True)

@@ -43,3 +43,6 @@ class AccountToken(Base):
     purpose: Mapped[str] = mapped_column(String(32))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A confirmation link sent by signing up again before confirming carries the password
+    # chosen then (Argon2id), which the account takes when the link confirms it.
+    password_hash: Mapped[str | None] = mapped_column(String(256))

@@ -1,6 +1,9 @@
 """Journey 2, accounts: sign up, confirm the e-mail address, sign in and out, reset a password.
 
-Every answer is the same whether or not an address has an account.
+Every answer is the same whether or not an address has an account. A link from
+an e-mail is only looked at by a GET (a mail scanner may open it); the button on
+its page spends it. Confirming an address signs no one in, so a link sent to
+someone else cannot sign a visitor in to that person's account (login CSRF).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yms.accounts import services as accounts
+from yms.accounts.domain import Role
 from yms.kernel.errors import InvalidInputError, RefusedError
 from yms.platform.web.access import limited, require_role
 from yms.platform.web.context import context_of
@@ -18,11 +22,28 @@ from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
 
 router = APIRouter(include_in_schema=False)
+APPLICANT_HOME, OPERATOR_HOME = "/account", "/operator"
+
+
+def home_of(role: str | None) -> str:
+    """Each role's own home page: where signing in lands and "Your account" leads."""
+    return OPERATOR_HOME if role == Role.OPERATOR else APPLICANT_HOME
 
 
 def _safe_next(target: str) -> str:
-    """Only our own paths (never another site's address) after signing in."""
-    return target if target.startswith("/") and not target.startswith("//") else "/account"
+    """Only our own paths (never another site's address) after signing in; else ``""``."""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+def _link_problem(request: Request, error: RefusedError, *, purpose: str) -> Response:
+    return render(
+        request,
+        "accounts/link_problem.html",
+        status=400,
+        form=False,
+        reason=str(error),
+        purpose=purpose,
+    )
 
 
 @router.get("/sign-up")
@@ -45,29 +66,62 @@ async def sign_up(request: Request) -> Response:
     return render(request, "accounts/check_email.html", form=False, purpose="confirm")
 
 
-@router.get("/confirm-email/{token}")
-def confirm_email(request: Request, token: str) -> Response:
-    """Follow the link from the confirmation e-mail."""
-    visit = visit_of(request)
+@router.get("/confirm-email")
+def confirm_request_page(request: Request) -> Response:
+    """Ask for a new confirmation link."""
+    return render(request, "accounts/confirm_request.html", email="")
+
+
+@router.post("/confirm-email")
+async def confirm_request(request: Request) -> Response:
+    """Send a new confirmation link; the page says the same whatever the address."""
+    form = await csrf_form(request)
+    limited(request, "confirm-email")
+    email = text(form, "email")
     try:
-        signed_in = accounts.confirm_email(visit.ctx, token)
-    except RefusedError as error:
+        accounts.send_confirmation_link(context_of(request), email)
+    except InvalidInputError as error:
+        errors = {p.path: p.message for p in error.problems}
         return render(
-            request, "accounts/link_problem.html", status=400, form=False, reason=str(error)
+            request, "accounts/confirm_request.html", status=400, errors=errors, email=email
         )
-    visit.rotate(signed_in.account_id)
-    return RedirectResponse("/account?confirmed=1", status_code=303)
+    return render(request, "accounts/check_email.html", form=False, purpose="confirm-again")
+
+
+@router.get("/confirm-email/{token}")
+def confirm_email_page(request: Request, token: str) -> Response:
+    """The link from the confirmation e-mail: a button to confirm (opening it spends nothing)."""
+    try:
+        accounts.check_confirmation_link(context_of(request), token)
+    except RefusedError as error:
+        return _link_problem(request, error, purpose="confirm")
+    return render(request, "accounts/confirm_email.html", token=token)
+
+
+@router.post("/confirm-email/{token}")
+async def confirm_email(request: Request, token: str) -> Response:
+    """Confirm the address, and offer to sign in (confirming signs no one in)."""
+    await csrf_form(request)
+    try:
+        accounts.confirm_email(context_of(request), token)
+    except RefusedError as error:
+        return _link_problem(request, error, purpose="confirm")
+    return render(request, "accounts/email_confirmed.html", form=False)
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str = "/account") -> Response:  # noqa: A002 - the query's name
+def sign_in_page(request: Request, next: str = "") -> Response:  # noqa: A002 - the query's name
     """Sign in."""
     return render(request, "accounts/sign_in.html", email="", next=_safe_next(next))
 
 
 @router.post("/sign-in")
 async def sign_in(request: Request) -> Response:
-    """Check the address and password; on success, a new session (rotated) for the account."""
+    """Check the address and password; on success, a new session (rotated) for the account.
+
+    It lands where it was asked to go, or on the account's own home (an
+    operator's is not an applicant's).
+    """
     form = await csrf_form(request)
     limited(request, "sign-in")
     visit = visit_of(request)
@@ -80,6 +134,8 @@ async def sign_in(request: Request) -> Response:
             request, "accounts/sign_in.html", status=400, errors=errors, email=email, next=target
         )
     visit.rotate(signed_in.account_id)
+    if target in {"", APPLICANT_HOME}:  # "Your account" is each role's own page
+        target = home_of(signed_in.role)
     return RedirectResponse(target, status_code=303)
 
 
@@ -122,13 +178,17 @@ async def reset_request(request: Request) -> Response:
 
 @router.get("/reset-password/{token}")
 def reset_page(request: Request, token: str) -> Response:
-    """Choose a new password."""
+    """Choose a new password, if the link can still be used (opening it spends nothing)."""
+    try:
+        accounts.check_reset_link(context_of(request), token)
+    except RefusedError as error:
+        return _link_problem(request, error, purpose="reset")
     return render(request, "accounts/reset_password.html", token=token)
 
 
 @router.post("/reset-password/{token}")
 async def reset(request: Request, token: str) -> Response:
-    """Set the new password and sign in."""
+    """Set the new password and sign in here; every other session of the account ends."""
     form = await csrf_form(request)
     limited(request, "reset-password")
     visit = visit_of(request)
@@ -140,22 +200,26 @@ async def reset(request: Request, token: str) -> Response:
             request, "accounts/reset_password.html", status=400, errors=errors, token=token
         )
     except RefusedError as error:
-        return render(
-            request, "accounts/link_problem.html", status=400, form=False, reason=str(error)
-        )
+        return _link_problem(request, error, purpose="reset")
     visit.rotate(signed_in.account_id)
-    return RedirectResponse("/account?reset=1", status_code=303)
+    return RedirectResponse(f"{home_of(signed_in.role)}?reset=1", status_code=303)
 
 
 @router.get("/account")
-def account_home(request: Request, confirmed: str = "", reset: str = "") -> Response:
+def account_home(request: Request, reset: str = "") -> Response:
     """The signed-in applicant's home: ballots entered, invitations, applications."""
-    account_id = require_role(request, "applicant")
+    account_id = require_role(request, Role.APPLICANT)
     ctx = context_of(request)
     return render(
-        request,
-        "accounts/home.html",
-        email=accounts.email_of(ctx, account_id),
-        confirmed=bool(confirmed),
-        reset=bool(reset),
+        request, "accounts/home.html", email=accounts.email_of(ctx, account_id), reset=bool(reset)
+    )
+
+
+@router.get("/operator")
+def operator_home(request: Request, reset: str = "") -> Response:
+    """The signed-in operator's home: the outbox, the ballots."""
+    account_id = require_role(request, Role.OPERATOR)
+    ctx = context_of(request)
+    return render(
+        request, "operator/home.html", email=accounts.email_of(ctx, account_id), reset=bool(reset)
     )

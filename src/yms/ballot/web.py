@@ -155,6 +155,8 @@ def check_answers(request: Request, window_id: str) -> Response:
     require_role(request, "applicant")
     window = _window(request, window_id)
     answers = _answers(request, window_id)
+    if answers.get("entered"):  # back after entering: the identity is gone, the entry is not
+        return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
     if window is None or not answers.get("date_of_birth"):
         return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
     names = dict(nationalities_of(context_of(request), window_id))
@@ -206,10 +208,8 @@ async def confirm(request: Request, window_id: str) -> Response:
         enter_ballot(visit.ctx, entry)
     except (RefusedError, InvalidInputError, NotFoundError) as error:
         return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
-    # The details served their purpose: keep none of them in the session.
-    answers.clear()
-    answers["entered"] = True
-    visit.changed_data()
+    # The identity has served: keep only that it did, for a second press of the button.
+    visit.finish_journey(f"entry:{window_id}", entered=True)
     return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
 
 

@@ -16,6 +16,7 @@ from yms.eligibility import cli as eligibility
 from yms.migrations import cli as database
 from yms.platform.audit import cli as audit
 from yms.platform.jobs import cli as jobs
+from yms.platform.mail import cli as mail
 from yms.schemes import cli as schemes
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.add_typer(ballot.app, name="ballot")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(mail.app, name="mail")
 app.add_typer(database.app, name="db")
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)

@@ -118,10 +118,12 @@ def _read_host(form: FormData, asking: Asking, answers: Answers) -> None:
     )
 
 
-def _read_birth(form: FormData, _asking: Asking, answers: Answers) -> None:
+def _read_birth(form: FormData, asking: Asking, answers: Answers) -> None:
     answers["typed_date_of_birth"] = forms.typed_date(form, "date-of-birth")
     born = forms.read_date(form, "date-of-birth", _("your date of birth"))
     assert born is not None  # noqa: S101 - required
+    if born >= asking.today:
+        raise FieldError("date-of-birth", _("Your date of birth must be in the past"))
     answers["applicant"]["date_of_birth"] = born.isoformat()
 
 
@@ -224,6 +226,14 @@ def _read_funds(form: FormData, asking: Asking, answers: Answers) -> None:
             values[key] = reader()
         except FieldError as error:
             errors.append(error)
+    statement = values.get("latest_evidence_date")
+    if statement is not None and statement > asking.today:
+        errors.append(
+            FieldError(
+                "latest-statement",
+                _("The date of your latest statement must be today or in the past"),
+            )
+        )
     if errors:
         raise FieldErrorsError(errors)
     funds = arrangement.requirements.funds

@@ -62,6 +62,7 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     app.state.ctx = ctx
     app.state.rate_limits = default_limits()
     app.state.role_of = partial(account_services.role_of, ctx)
+    app.state.home_of = accounts_web.home_of
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.add_middleware(GZipMiddleware, minimum_size=500)

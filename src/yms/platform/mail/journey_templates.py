@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from yms.kernel.text import N_
+from yms.platform.mail.template import Template
+
 INVITATION = "2b7f0c1e-8d44-4f6a-9c3e-5a1b2c3d4e10"
 INVITATION_REMINDER = "5c8e1d2f-9e55-4a7b-8d4f-6b2c3d4e5f11"
 PAYMENT_RECEIVED = "8d9f2e3a-0f66-4b8c-9e5a-7c3d4e5f6a12"
 APPLICATION_RECEIVED = "1e0a3f4b-1a77-4c9d-8f6b-8d4e5f6a7b13"
 APPLICATION_WITHDRAWN = "4f1b4a5c-2b88-4d0e-9a7c-9e5f6a7b8c14"
 
-JOURNEY_TEMPLATES: Mapping[str, tuple[str, str]] = {
-    INVITATION: (
+JOURNEY_TEMPLATES: Mapping[str, Template] = {
+    INVITATION: Template(
+        N_("Invitation to apply"),
         "You are invited to apply",
         (
             "You were picked in the ballot for ((ballot)). You are invited to apply for the "
@@ -25,7 +29,8 @@ JOURNEY_TEMPLATES: Mapping[str, tuple[str, str]] = {
             "to the next person on the waiting list."
         ),
     ),
-    INVITATION_REMINDER: (
+    INVITATION_REMINDER: Template(
+        N_("Invitation reminder"),
         "Your invitation to apply ends soon",
         (
             "Your invitation to apply for the ((scheme)) ends at ((deadline)). Answer it at:"
@@ -33,21 +38,24 @@ JOURNEY_TEMPLATES: Mapping[str, tuple[str, str]] = {
             "on the waiting list."
         ),
     ),
-    PAYMENT_RECEIVED: (
+    PAYMENT_RECEIVED: Template(
+        N_("Payment receipt"),
         "Payment received for application ((case_ref))",
         (
             "We have received your payment of ((total)) for application ((case_ref)):\n\n"
             "((items))\n\nKeep this email as your receipt."
         ),
     ),
-    APPLICATION_RECEIVED: (
+    APPLICATION_RECEIVED: Template(
+        N_("Application received"),
         "We have received your application ((case_ref))",
         (
             "Your application ((case_ref)) for the ((scheme)) is submitted. We will email you "
             "when there is news. You can follow it at:\n\n((link))"
         ),
     ),
-    APPLICATION_WITHDRAWN: (
+    APPLICATION_WITHDRAWN: Template(
+        N_("Application withdrawn"),
         "Your application ((case_ref)) is withdrawn",
         (
             "You withdrew your application ((case_ref)). We will not decide it. If you did "

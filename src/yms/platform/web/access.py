@@ -37,6 +37,16 @@ def require_role(request: Request, role: str) -> str:
     return account_id
 
 
+def account_home(request: Request) -> str | None:
+    """Where "Your account" leads whoever is signed in (each role has its own), or `None`."""
+    account_id = visit_of(request).account_id
+    if account_id is None:
+        return None
+    role_of: Callable[[str], str | None] = request.app.state.role_of
+    home_of: Callable[[str | None], str] = request.app.state.home_of
+    return home_of(role_of(account_id))
+
+
 def limited(request: Request, name: str) -> None:
     """Count an attempt at form `name` from this client; raise when over its limit."""
     limits: dict[str, RateLimit] = request.app.state.rate_limits

@@ -1,4 +1,4 @@
-"""Rate limits on the forms people (and robots) hammer: sign-in, sign-up, resets, ballot entry.
+"""Rate limits on the forms people (and robots) hammer: sign-in, sign-up, links, ballot entry.
 
 A sliding window per form and client address, in this process's memory: enough
 for one server; several would share it through the database or a cache.
@@ -42,5 +42,6 @@ def default_limits() -> dict[str, RateLimit]:
         "sign-in": RateLimit(10, 60),
         "sign-up": RateLimit(5, 60),
         "reset-password": RateLimit(5, 60),
+        "confirm-email": RateLimit(5, 60),
         "ballot-entry": RateLimit(10, 60),
     }

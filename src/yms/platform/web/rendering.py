@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from yms.platform.web.access import account_home
 from yms.platform.web.session_middleware import visit_of
 from yms.platform.web.templating import environment
 
@@ -17,6 +18,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
     context.setdefault("errors", {})
     context["request_path"] = request.url.path
     context["signed_in"] = visit.account_id is not None
+    context["account_home"] = account_home(request)
     wants_form = context.pop("form", True)
     if "csrf_token" not in context:
         session = visit.ensure() if wants_form else visit.session

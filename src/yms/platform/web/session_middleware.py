@@ -1,7 +1,9 @@
 """Each request's session: loaded from the cookie, created when a page needs one, saved after.
 
 A session starts only when a page needs one (a form's CSRF token, journey
-answers, signing in), so reading a page sets no cookie.
+answers, signing in), so reading a page sets no cookie. The cookie has no
+Max-Age: it ends when the browser closes, and with it every answer typed (the
+server forgets the session itself after `sessions.SESSION_LIFETIME` unused).
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ class Visit:
 
     def changed_data(self) -> None:
         """Save the session's data when the response goes out."""
+        self.changed = True
+
+    def finish_journey(self, key: str, **left: object) -> None:
+        """Forget a journey's answers once they have served (keeping only `left`), and save."""
+        answers = self.data(key)
+        answers.clear()
+        answers.update(left)
         self.changed = True
 
     def rotate(self, account_id: str | None) -> None:
@@ -114,8 +123,7 @@ class SessionMiddleware:
             cookie = SimpleCookie()
             cookie[self.name] = visit.session.token
             morsel = cookie[self.name]
-            morsel["path"] = "/"
-            morsel["max-age"] = str(int(sessions.SESSION_LIFETIME.total_seconds()))
+            morsel["path"] = "/"  # no max-age: a session cookie, gone when the browser closes
             morsel["httponly"] = True
             morsel["samesite"] = "lax"
             if self.secure:

@@ -92,14 +92,16 @@ def save(ctx: ServiceContext, session: Session) -> None:
 
 
 def rotate(ctx: ServiceContext, session: Session, *, account_id: str | None) -> Session:
-    """End `session` and start another for `account_id`, carrying its data over, at once.
+    """End `session` and start an empty one for `account_id`, at once.
 
     Called on signing in and out, so a token known before cannot be used after;
     one transaction, so there is never a moment with both sessions, or neither.
+    Nothing is carried over: journey answers (a passport number, a date of
+    birth) belong to the person who typed them, who may not be the next one.
     """
     with ctx.unit(actor=_actor(account_id)) as uow:
         uow.session.execute(delete(WebSession).where(WebSession.token_hash == _hash(session.token)))
-        return _add(uow, account_id, session.data)
+        return _add(uow, account_id, {})
 
 
 def end(ctx: ServiceContext, token: str) -> None:
