@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.applications.builders import accepted_invitation, draft
+from tests.ballot.builders import BEACON, entry, hong_kong_window
 from tests.fixtures.web import inbox
+from yms.accounts.services import create_account
 from yms.applications.services import drafts, payment
+from yms.ballot.services import windows
+from yms.ballot.services.entries import enter_ballot
+from yms.ballot.services.invitations import invite_round, remind_expiring
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.mail import journey_templates as templates
@@ -57,3 +64,21 @@ def test_withdrawing_is_confirmed_once(ctx: ServiceContext, clock: FixedClock) -
     withdrawn = [m for m in inbox(ctx, ADDRESS) if m.template_id == templates.APPLICATION_WITHDRAWN]
     assert len(withdrawn) == 1
     assert withdrawn[0].subject == f"Your application {case} is withdrawn"
+
+
+def test_a_reminder_goes_once_in_the_last_week(ctx: ServiceContext, clock: FixedClock) -> None:
+    account = create_account(ctx, ADDRESS, "a good long password", confirmed=True)
+    window = hong_kong_window(ctx, places=1)
+    enter_ballot(ctx, entry(window.window_id, 1, account_id=account))
+    clock.instant = window.closes_at
+    windows.close_window(ctx, window.window_id, BEACON, actor="operator")
+    windows.run_draw(ctx, window.window_id, actor="operator")
+    [issued] = invite_round(ctx, window.window_id, actor="operator").invitations
+    clock.instant = issued.expires_at - timedelta(days=8)
+    assert remind_expiring(ctx) == 0
+    clock.instant = issued.expires_at - timedelta(days=6)
+    assert remind_expiring(ctx) == 1
+    assert remind_expiring(ctx) == 0
+    [reminder] = [m for m in inbox(ctx, ADDRESS) if m.template_id == templates.INVITATION_REMINDER]
+    assert reminder.personalisation["link"].endswith(f"/invitations/{issued.ref}")
+    assert "9:00am on 4 March 2027 (UTC)" in reminder.body

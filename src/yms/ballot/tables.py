@@ -67,6 +67,8 @@ class BallotEntry(Base):
     __table_args__ = (
         # One person, one entry per window (DESIGN.md, "The draw").
         UniqueConstraint("window_id", "identity_hash"),
+        # One entry per account per window (entries made at the command line have none).
+        UniqueConstraint("window_id", "account_id"),
         UniqueConstraint("window_id", "draw_position"),
         CheckConstraint("draw_position >= 0", name="position_not_negative"),
     )
@@ -104,5 +106,7 @@ class BallotInvitation(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state: Mapped[str] = mapped_column(String(16), default=InvitationState.ISSUED.value)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the holder was reminded that it is about to expire (once only).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     entry: Mapped[BallotEntry] = relationship(lazy="raise")

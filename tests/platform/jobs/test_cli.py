@@ -129,17 +129,18 @@ def test_worker_once_runs_what_is_due_and_says_how_many(
             template=notifications.NO_ACCOUNT,
             personalisation={"link": "http://x/sign-up"},
         )
-    # Two e-mails, and the first period of the session purge, the job purge and the
-    # invitation expiry.
+    # Two e-mails, and the first period of the session purge, the job purge, and the
+    # invitation expiry and reminders.
     ran = yms("worker", "--once")
     assert ran.code == 0, ran.stderr
-    assert ran.stdout.strip() == "ran 5 jobs"
+    assert ran.stdout.strip() == "ran 6 jobs"
     assert isinstance(ctx.mail, OutboxSender)
     assert len(ctx.mail.messages("ana@example.org")) == 1
     assert len(ctx.mail.messages("ben@example.org")) == 1
     names = sorted(view.name for view in queue.jobs(ctx.database, state=JobState.DONE))
     assert names == [
         "ballot.invitations.expire",
+        "ballot.invitations.remind",
         "jobs.purge",
         notifications.SEND_EMAIL,
         notifications.SEND_EMAIL,

@@ -240,6 +240,41 @@ def respond(
         return InvitationView.of(invitation, entry_ref)
 
 
+REMIND_BEFORE = timedelta(days=7)
+
+
+def remind_expiring(ctx: ServiceContext, *, actor: str = "system") -> int:
+    """E-mail each holder of an unanswered invitation that ends within a week, once.
+
+    Returns how many were reminded. Idempotent: a reminded invitation is marked.
+    """
+    with ctx.unit(actor=actor) as uow:
+        now = uow.now()
+        due = uow.session.execute(
+            select(BallotInvitation, BallotEntry.account_id, BallotWindow)
+            .join(BallotEntry, BallotEntry.id == BallotInvitation.entry_id)
+            .join(BallotWindow, BallotWindow.id == BallotInvitation.window_id)
+            .where(
+                BallotInvitation.state == InvitationState.ISSUED.value,
+                BallotInvitation.reminded_at.is_(None),
+                BallotInvitation.expires_at > now,
+                BallotInvitation.expires_at <= now + REMIND_BEFORE,
+            )
+            .with_for_update(of=BallotInvitation, skip_locked=True)
+        ).all()
+        addresses = accounts.emails_of(ctx, {account for _i, account, _w in due if account})
+        for invitation, account_id, window in due:
+            invitation.reminded_at = now
+            if account_id in addresses:
+                mail.queue_email(
+                    uow,
+                    addresses[account_id],
+                    templates.INVITATION_REMINDER,
+                    _invitation_mail(ctx, window, invitation),
+                )
+        return len(due)
+
+
 def expire_invitations(ctx: ServiceContext, *, actor: str = "system") -> int:
     """Mark every unanswered invitation past its expiry as expired; returns how many."""
     with ctx.unit(actor=actor) as uow:
