@@ -138,6 +138,11 @@ def test_an_invitation_said_yes_to_is_explained_without_a_reference(browser: Bro
         ),
         ("savings", {**SAVINGS, "amount": "lots"}, "amount", "must be an amount"),
         ("savings", {**SAVINGS, "held-days": "2.5"}, "held-days", "must be a whole number"),
+        # Hostile input gets the same messages, never a 500 (1e30 and 28 digits overflowed
+        # the pence; a superscript two passed isdigit() and broke int()).
+        ("savings", {**SAVINGS, "amount": "1e30"}, "amount", "must be an amount"),
+        ("savings", {**SAVINGS, "amount": "9" * 28}, "amount", "must be 1,000,000,000 or less"),
+        ("savings", {**SAVINGS, "held-days": "²"}, "held-days", "must be a whole number"),
     ],
 )
 def test_mistakes_are_shown_next_to_the_field(
