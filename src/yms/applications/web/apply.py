@@ -142,13 +142,18 @@ def _evidence_page(
     )
 
 
+def _require_needed(request: Request, application: ApplicationView, kind: str) -> None:
+    """A kind of evidence this application does not need is not a page: 404."""
+    arrangement = cases.arrangement_of(context_of(request).catalogue, application)
+    if kind not in evidence_needed(arrangement):
+        raise HTTPException(status_code=404)
+
+
 @router.get("/applications/{case_ref}/evidence/{kind}")
 def evidence_page(request: Request, case_ref: str, kind: str) -> Response:
     """Upload one document."""
     _account, application = _load(request, case_ref)
-    needed = evidence_needed(cases.arrangement_of(context_of(request).catalogue, application))
-    if kind not in needed:
-        raise HTTPException(status_code=404)
+    _require_needed(request, application, kind)
     if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
     return _evidence_page(request, application, kind)
@@ -166,6 +171,7 @@ async def upload(request: Request, case_ref: str, kind: str) -> Response:
 
 async def _upload(request: Request, form: FormData, case_ref: str, kind: str) -> Response:
     account_id, application = _load(request, case_ref)
+    _require_needed(request, application, kind)
     field = f"evidence-{kind}"
     upload = form.get(field)
     if not isinstance(upload, UploadFile) or not upload.filename:
