@@ -20,6 +20,9 @@ from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
 
 router = APIRouter(prefix="/api/v1")
+# Each route's body limit, enforced as the body streams (platform.web.body_limit): an entry
+# is three short strings.
+BODY_LIMITS = {"/api/v1/ballot-windows/{window_id}/entries": 64 * 1024}
 
 
 ENTRY_FIELDS = {"passport_number", "nationality", "date_of_birth"}

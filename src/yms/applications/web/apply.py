@@ -27,6 +27,9 @@ from yms.platform.web.rendering import render
 from yms.schemes.domain.documents import DocumentKind
 
 router = APIRouter(include_in_schema=False)
+# Each route's body limit, enforced as the body streams (platform.web.body_limit): one
+# evidence file and the form around it; other forms keep the platform's small default.
+BODY_LIMITS = {"/applications/{case_ref}/evidence/{kind}": MAX_BYTES + 1024 * 1024}
 EVIDENCE_NAMES = {
     "passport": "the photo page of your passport",
     "bank_statement": "your latest bank statement",
