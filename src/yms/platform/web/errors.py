@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from yms.platform.logs import describe_exception
 from yms.platform.web.access import SignInRequiredError, TooManyAttemptsError
 from yms.platform.web.body_limit import BodyTooLargeError, too_large
 from yms.platform.web.csrf import CsrfError
@@ -65,7 +66,16 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, error: Exception) -> Response:
-        log.exception("request.failed", path=request.url.path, error=type(error).__name__)
+        # The route's template, not the path, which may hold a token (/reset-password/...);
+        # the exception described without its message or locals, however logs are set up.
+        route = getattr(request.scope.get("route"), "path", None)
+        log.error(
+            "request.failed",
+            method=request.method,
+            route=route,
+            error=type(error).__name__,
+            exception=describe_exception(error),
+        )
         if is_api(request):
             return problem(500, "Internal error", "Something went wrong.", kind="internal")
         return render(request, "errors/500.html", status=500, form=False)
