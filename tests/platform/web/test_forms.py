@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.datastructures import FormData
 
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError
+
+T = TypeVar("T")
 
 
 def typed(**fields: str) -> FormData:
@@ -87,8 +93,9 @@ def test_whole_numbers_that_are_not_get_a_message(text: str, message: str) -> No
     assert refused.value.message == message
 
 
-def test_dates_in_ascii_digits() -> None:
-    form = typed(**{"born-day": "03", "born-month": "4", "born-year": "2001"})
+@pytest.mark.parametrize(("day", "month"), [("03", "4"), ("3", "04"), ("0003", "004")])
+def test_dates_in_ascii_digits(day: str, month: str) -> None:
+    form = typed(**{"born-day": day, "born-month": month, "born-year": "2001"})
     assert forms.read_date(form, "born", "your date of birth") == date(2001, 4, 3)
 
 
@@ -101,6 +108,9 @@ def test_dates_in_ascii_digits() -> None:
         ("3", "4", "２００１"),  # noqa: RUF001 - the point
         ("3", "4", "1" * 5000),
         ("1" * 5000, "4", "2001"),
+        ("1", "2200000000", "2000"),  # past C's int: OverflowError, not ValueError
+        ("9" * 20, "1", "2000"),
+        ("123", "1", "2000"),
     ],
 )
 def test_dates_in_other_digits_are_not_real_dates(day: str, month: str, year: str) -> None:
@@ -108,3 +118,51 @@ def test_dates_in_other_digits_are_not_real_dates(day: str, month: str, year: st
     with pytest.raises(FieldError) as refused:
         forms.read_date(form, "born", "your date of birth")
     assert refused.value.message == "Your date of birth must be a real date"
+
+
+# --- whatever is typed: a value in range, or a message by the field ------------------------
+
+NUMBERISH = st.text(alphabet=st.sampled_from(list("0123456789.,-+eE_x £€²³１٣𝟗\t")), max_size=40)
+ANYTHING = st.one_of(
+    NUMBERISH,
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+    st.integers().map(str),
+    st.decimals().map(str),
+    st.floats().map(str),
+)
+
+
+def outcome(reader: Callable[[], T]) -> T | FieldError:
+    """What the reader returned, or the message it raised (any other exception escapes)."""
+    try:
+        return reader()
+    except FieldError as error:
+        return error
+
+
+@given(ANYTHING)
+def test_an_amount_is_money_in_range_or_a_message(text: str) -> None:
+    value = outcome(lambda: forms.amount(typed(amount=text), "amount", "how much you have"))
+    if isinstance(value, FieldError):
+        assert value.field == "amount"
+    else:
+        assert Decimal(0) <= value <= forms.MAX_AMOUNT
+        assert value.as_tuple().exponent == -2
+
+
+@given(ANYTHING)
+def test_a_whole_number_is_in_range_or_a_message(text: str) -> None:
+    value = outcome(
+        lambda: forms.whole_number(typed(days=text), "days", "how many days", maximum=3650)
+    )
+    if isinstance(value, FieldError):
+        assert value.field == "days"
+    else:
+        assert 0 <= value <= 3650
+
+
+@given(ANYTHING, ANYTHING, ANYTHING)
+def test_a_date_is_real_or_a_message(day: str, month: str, year: str) -> None:
+    form = typed(**{"born-day": day, "born-month": month, "born-year": year})
+    value = outcome(lambda: forms.read_date(form, "born", "your date of birth"))
+    assert isinstance(value, date) or value.field == "born"

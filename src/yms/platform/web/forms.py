@@ -60,7 +60,13 @@ def read_date(form: FormData, field: str, name: str, *, required: bool = True) -
         raise FieldError(
             field, _("{name} must include a {part}").format(name=name.capitalize(), part=missing[0])
         )
-    if not all(_WHOLE.fullmatch(value) for value in typed.values()) or len(typed["year"]) != 4:  # noqa: PLR2004 - a four-digit year
+    day, month = typed["day"].lstrip("0"), typed["month"].lstrip("0")
+    # No day or month has three digits: date() raises OverflowError, not ValueError, past C's int.
+    if (
+        not all(_WHOLE.fullmatch(value) for value in typed.values())
+        or len(typed["year"]) != 4  # noqa: PLR2004 - a four-digit year
+        or max(len(day), len(month)) > 2  # noqa: PLR2004 - two digits at most
+    ):
         raise FieldError(field, _("{name} must be a real date").format(name=name.capitalize()))
     try:
         return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
