@@ -25,6 +25,7 @@ from yms.platform.payments import fake_page
 from yms.platform.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from yms.platform.web.errors import install_error_pages
 from yms.platform.web.headers import SecurityHeadersMiddleware
+from yms.platform.web.paths import ControlCharacterPathMiddleware
 from yms.platform.web.ratelimit import default_limits
 from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
@@ -63,8 +64,9 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     app.state.ctx = ctx
     app.state.rate_limits = default_limits()
     app.state.role_of = partial(account_services.role_of, ctx)
-    # Innermost, so a refusal it answers itself still gets the session and the headers.
+    # Innermost, so what they refuse themselves still gets the session and the headers.
     app.add_middleware(BodyLimitMiddleware, default=DEFAULT_MAX_BODY_BYTES, limits=BODY_LIMITS)
+    app.add_middleware(ControlCharacterPathMiddleware)
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.add_middleware(GZipMiddleware, minimum_size=500)

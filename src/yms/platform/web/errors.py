@@ -12,6 +12,7 @@ from yms.platform.logs import describe_exception
 from yms.platform.web.access import SignInRequiredError, TooManyAttemptsError
 from yms.platform.web.body_limit import BodyTooLargeError, too_large
 from yms.platform.web.csrf import CsrfError
+from yms.platform.web.paths import not_found
 from yms.platform.web.problems import is_api, problem
 from yms.platform.web.rendering import render
 
@@ -55,10 +56,8 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         return render(request, template, status=error.status_code, form=False)
 
     @app.exception_handler(404)
-    async def not_found(request: Request, _error: Exception) -> Response:
-        if is_api(request):
-            return problem(404, "Not found", "There is nothing at this address.", kind="not-found")
-        return render(request, "errors/404.html", status=404, form=False)
+    async def nothing_here(request: Request, _error: Exception) -> Response:
+        return not_found(request)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> Response:
