@@ -270,3 +270,28 @@ def test_no_one_pays_for_a_certain_refusal_without_being_told(
     )
     assert warned.status_code == 303
     assert "/fake-pay/" in warned.headers["location"]
+
+
+@pytest.mark.parametrize("kind", ["shoe_size", "Passport", "passport%00", "passport%20"])
+@pytest.mark.parametrize("with_file", [True, False])
+def test_an_unknown_kind_of_evidence_is_not_found(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock, kind: str, with_file: bool
+) -> None:
+    invitation = invited(browser, web_ctx, clock)
+    browser.get(f"/invitations/{invitation}")
+    browser.post(f"/invitations/{invitation}", {"accept": "yes"})
+    case_url = (
+        browser.get(f"/apply/{invitation}", follow_redirects=False)
+        .headers["location"]
+        .removesuffix("/continue")
+    )
+    browser.get(f"{case_url}/evidence/passport")
+    response = browser.client.post(
+        f"{case_url}/evidence/{kind}",
+        data={"csrf_token": browser.csrf},
+        files={f"evidence-{kind}": ("photo.png", PNG, "image/png")} if with_file else None,
+        follow_redirects=False,
+    )
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert browser.get(f"{case_url}/evidence/{kind}").status_code == 404

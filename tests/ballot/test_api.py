@@ -129,3 +129,33 @@ def test_previous_participation_may_be_given_and_is_checked(
     )
     assert odd.status_code == 422
     assert odd.json()["errors"][0]["pointer"] == "/previous_participation"
+
+
+DEEP = b"[" * 30_000 + b"]" * 30_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"passport_number": "K1234\xff5678", "nationality": "HK", "date_of_birth": "2001-04-03"}',
+        b"\xff\xfe{\x00}\x00",
+        b'{"passport_number": "K\xed\xa0\x80", "nationality": "HK", "date_of_birth": "2001-04-03"}',
+        DEEP,
+        b'{"passport_number": ' + DEEP + b"}",
+        b'{"passport_number": ' + b"9" * 5000 + b"}",
+        b"NaN",
+    ],
+    ids=["invalid-utf8", "utf16", "surrogate", "deep", "deep-field", "huge-number", "nan"],
+)
+def test_json_that_cannot_be_read_safely_is_malformed(
+    live_server: LiveServer, entrant: tuple[str, str], body: bytes
+) -> None:
+    response = httpx.post(
+        entries_url(live_server),
+        content=body,
+        headers={"content-type": "application/json"},
+        auth=entrant,
+    )
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/api/v1/problems/malformed-json"

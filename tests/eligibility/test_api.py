@@ -35,6 +35,10 @@ def test_eligibility_is_the_clis_answer(live_server: LiveServer) -> None:
     [
         (b"{not json", 400, "malformed-json", None),
         (b"[1]", 400, "malformed-json", None),
+        (b'{"scheme": "uk-yms\xff"}', 400, "malformed-json", None),  # not UTF-8
+        (b"[" * 30_000 + b"]" * 30_000, 400, "malformed-json", None),  # nested 30,000 deep
+        (b'{"scheme": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", 400, "malformed-json", None),
+        (b'{"scheme": "uk-yms", "funds": ' + b"9" * 5000 + b"}", 400, "malformed-json", None),
         (json.dumps({"nationality": "AU"}).encode(), 422, "invalid-input", "/scheme"),
         (json.dumps({"scheme": "nope"}).encode(), 422, "invalid-input", "/scheme"),
         (

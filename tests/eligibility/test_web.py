@@ -152,6 +152,11 @@ def test_an_invitation_said_yes_to_is_explained_without_a_reference(browser: Bro
             "latest-statement",
             "The date of your latest statement must be today or in the past",
         ),
+        # Hostile input gets the same messages, never a 500 (1e30 and 28 digits overflowed
+        # the pence; a superscript two passed isdigit() and broke int()).
+        ("savings", {**SAVINGS, "amount": "1e30"}, "amount", "must be an amount"),
+        ("savings", {**SAVINGS, "amount": "9" * 28}, "amount", "must be 1,000,000,000 or less"),
+        ("savings", {**SAVINGS, "held-days": "²"}, "held-days", "must be a whole number"),
     ],
 )
 def test_mistakes_are_shown_next_to_the_field(

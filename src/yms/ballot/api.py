@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from datetime import date
 
 from fastapi import APIRouter, Request
@@ -17,9 +16,13 @@ from yms.kernel.validation import FieldProblem
 from yms.platform.context import ServiceContext
 from yms.platform.web.access import limited
 from yms.platform.web.context import context_of
+from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
 
 router = APIRouter(prefix="/api/v1")
+# Each route's body limit, enforced as the body streams (platform.web.body_limit): an entry
+# is three short strings.
+BODY_LIMITS = {"/api/v1/ballot-windows/{window_id}/entries": 64 * 1024}
 
 
 ENTRY_FIELDS = {"passport_number", "nationality", "date_of_birth"}
@@ -80,10 +83,12 @@ def _enter(
 ) -> EntryReceipt | Response:
     """The entry made (or found), or the problem that stopped it."""
     try:
-        entry = _entry_request(json.loads(body), window_id, account_id)
+        entry = _entry_request(decode_json(body), window_id, account_id)
         return enter_ballot(ctx, entry)
-    except json.JSONDecodeError:
-        return problem(400, "Malformed JSON", "The body is not valid JSON.", kind="malformed-json")
+    except MalformedJsonError as error:
+        return problem(
+            400, "Malformed JSON", f"The body is not valid JSON: {error}.", kind="malformed-json"
+        )
     except InvalidInputError as error:
         return problem(
             422, "Invalid entry", str(error), kind="invalid-input", problems=error.problems

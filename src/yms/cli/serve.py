@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
+
+
+# uvicorn's loggers keep no handlers of their own (dictConfig removes any set before)
+# and pass their records up to the root logger, where configure_logging's handler
+# writes them without messages or values.
+UVICORN_LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "loggers": {
+        name: {"handlers": [], "propagate": True}
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+    },
+}
+
+
+def server_config(app: FastAPI, *, host: str, port: int) -> uvicorn.Config:
+    """How `yms serve` runs uvicorn: its records (a 500's traceback too) go through our logging."""
+    import uvicorn  # noqa: PLC0415 - commands import what they use
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        log_config=UVICORN_LOGGING,
+        proxy_headers=False,
+    )
 
 
 def serve(
@@ -56,6 +87,6 @@ def serve(
         background = build_worker(ctx)
         threading.Thread(target=background.run, args=(stop,), name="worker", daemon=True).start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        uvicorn.Server(server_config(app, host=host, port=port)).run()
     finally:
         stop.set()

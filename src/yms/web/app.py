@@ -23,8 +23,10 @@ from yms.eligibility import web as eligibility_web
 from yms.platform.context import ServiceContext
 from yms.platform.mail import outbox_page
 from yms.platform.payments import fake_page
+from yms.platform.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from yms.platform.web.errors import install_error_pages
 from yms.platform.web.headers import SecurityHeadersMiddleware
+from yms.platform.web.paths import ControlCharacterPathMiddleware
 from yms.platform.web.ratelimit import default_limits
 from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
@@ -47,6 +49,8 @@ ROUTERS = (
     eligibility_api.router,
     ballot_api.router,
 )
+# Bodies bigger than the default are allowed only where a route says so.
+BODY_LIMITS = {**eligibility_api.BODY_LIMITS, **ballot_api.BODY_LIMITS, **apply_web.BODY_LIMITS}
 
 
 def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
@@ -63,6 +67,9 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
     app.state.rate_limits = default_limits()
     app.state.role_of = partial(account_services.role_of, ctx)
     app.state.home_of = accounts_web.home_of
+    # Innermost, so what they refuse themselves still gets the session and the headers.
+    app.add_middleware(BodyLimitMiddleware, default=DEFAULT_MAX_BODY_BYTES, limits=BODY_LIMITS)
+    app.add_middleware(ControlCharacterPathMiddleware)
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.add_middleware(GZipMiddleware, minimum_size=500)

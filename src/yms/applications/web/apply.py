@@ -36,6 +36,13 @@ router = APIRouter(include_in_schema=False)
 # The steps whose answers make up the identity an invitation was drawn for, and the
 # field each page shows a mismatch beside.
 IDENTITY_STEPS = {"passport": "passport-number", "date-of-birth": "date-of-birth"}
+# Each route's body limit, enforced as the body streams (platform.web.body_limit): one
+# evidence file and the form around it; other forms keep the platform's small default.
+BODY_LIMITS = {"/applications/{case_ref}/evidence/{kind}": MAX_BYTES + 1024 * 1024}
+EVIDENCE_NAMES = {
+    "passport": "the photo page of your passport",
+    "bank_statement": "your latest bank statement",
+}
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -142,13 +149,18 @@ def _evidence_page(
     )
 
 
+def _require_needed(request: Request, application: ApplicationView, kind: str) -> None:
+    """A kind of evidence this application does not need is not a page: 404."""
+    arrangement = cases.arrangement_of(context_of(request).catalogue, application)
+    if kind not in evidence_needed(arrangement):
+        raise HTTPException(status_code=404)
+
+
 @router.get("/applications/{case_ref}/evidence/{kind}")
 def evidence_page(request: Request, case_ref: str, kind: str) -> Response:
     """Upload one document."""
     _account, application = _load(request, case_ref)
-    needed = evidence_needed(cases.arrangement_of(context_of(request).catalogue, application))
-    if kind not in needed:
-        raise HTTPException(status_code=404)
+    _require_needed(request, application, kind)
     if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
     return _evidence_page(request, application, kind)
@@ -166,6 +178,7 @@ async def upload(request: Request, case_ref: str, kind: str) -> Response:
 
 async def _upload(request: Request, form: FormData, case_ref: str, kind: str) -> Response:
     account_id, application = _load(request, case_ref)
+    _require_needed(request, application, kind)
     field = f"evidence-{kind}"
     upload = form.get(field)
     if not isinstance(upload, UploadFile) or not upload.filename:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import structlog
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
+from yms.platform.logs import describe_exception
 from yms.platform.web.access import SignInRequiredError, TooManyAttemptsError
+from yms.platform.web.body_limit import BodyTooLargeError, too_large
 from yms.platform.web.csrf import CsrfError
-from yms.platform.web.problems import problem
+from yms.platform.web.paths import not_found
+from yms.platform.web.problems import is_api, problem
 from yms.platform.web.rendering import render
 
 log = structlog.get_logger(__name__)
-
-
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
 
 
 def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per kind of error
@@ -24,7 +24,7 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_first(request: Request, error: SignInRequiredError) -> Response:
-        if _is_api(request):
+        if is_api(request):
             return problem(401, "Sign in", "This needs a signed-in account.", kind="unauthorised")
         return RedirectResponse(f"/sign-in?next={error.detail}", status_code=303)
 
@@ -32,7 +32,7 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
     async def too_many(request: Request, _error: TooManyAttemptsError) -> Response:
         response: Response = (
             problem(429, "Too many attempts", "Wait a minute.", kind="rate-limited")
-            if _is_api(request)
+            if is_api(request)
             else render(request, "errors/429.html", status=429, form=False)
         )
         response.headers["Retry-After"] = "60"
@@ -42,19 +42,22 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
     async def csrf_failed(request: Request, _error: CsrfError) -> Response:
         return render(request, "errors/csrf.html", status=400, form=False)
 
+    @app.exception_handler(BodyTooLargeError)
+    async def body_too_large(request: Request, error: BodyTooLargeError) -> Response:
+        return too_large(request, error)
+
+    # Starlette's own class, so its errors (a malformed multipart form) get pages too.
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        if _is_api(request):
+        if is_api(request):
             return problem(error.status_code, str(error.detail), str(error.detail), kind="http")
         pages = {403: "errors/403.html", 404: "errors/404.html"}
         template = pages.get(error.status_code, "errors/generic.html")
         return render(request, template, status=error.status_code, form=False)
 
     @app.exception_handler(404)
-    async def not_found(request: Request, _error: Exception) -> Response:
-        if _is_api(request):
-            return problem(404, "Not found", "There is nothing at this address.", kind="not-found")
-        return render(request, "errors/404.html", status=404, form=False)
+    async def nothing_here(request: Request, _error: Exception) -> Response:
+        return not_found(request)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> Response:
@@ -62,7 +65,16 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, error: Exception) -> Response:
-        log.exception("request.failed", path=request.url.path, error=type(error).__name__)
-        if _is_api(request):
+        # The route's template, not the path, which may hold a token (/reset-password/...);
+        # the exception described without its message or locals, however logs are set up.
+        route = getattr(request.scope.get("route"), "path", None)
+        log.error(
+            "request.failed",
+            method=request.method,
+            route=route,
+            error=type(error).__name__,
+            exception=describe_exception(error),
+        )
+        if is_api(request):
             return problem(500, "Internal error", "Something went wrong.", kind="internal")
         return render(request, "errors/500.html", status=500, form=False)

@@ -6,15 +6,22 @@ GOV.UK Design System's words, which the page shows beside the field.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from starlette.datastructures import FormData
 
 from yms.kernel.identity import InvalidPassportNumberError, normalise_passport_number
 from yms.platform.web.templating import translations
 
-PENCE_PLACES = -2  # Decimal exponent of an amount in pounds and pence
+# Digits are ASCII 0-9 only: Python's own readers also take superscript, full-width and
+# Arabic-Indic digits, and Decimal takes "1e30", "NaN" and "1_000"; no one means those.
+_AMOUNT = re.compile(r"(?:[0-9]+(?:\.[0-9]{0,2})?|\.[0-9]{1,2})")
+_WHOLE = re.compile(r"[0-9]+")
+# Savings past this are not typed in earnest; the cap keeps every amount well inside
+# Decimal's 28 digits of precision (and int()'s limit on digits) once it has pence.
+MAX_AMOUNT = Decimal(1_000_000_000)
 
 
 def _(text: str) -> str:
@@ -53,7 +60,13 @@ def read_date(form: FormData, field: str, name: str, *, required: bool = True) -
         raise FieldError(
             field, _("{name} must include a {part}").format(name=name.capitalize(), part=missing[0])
         )
-    if not all(value.isdigit() for value in typed.values()) or len(typed["year"]) != 4:  # noqa: PLR2004 - a four-digit year
+    day, month = typed["day"].lstrip("0"), typed["month"].lstrip("0")
+    # No day or month has three digits: date() raises OverflowError, not ValueError, past C's int.
+    if (
+        not all(_WHOLE.fullmatch(value) for value in typed.values())
+        or len(typed["year"]) != 4  # noqa: PLR2004 - a four-digit year
+        or max(len(day), len(month)) > 2  # noqa: PLR2004 - two digits at most
+    ):
         raise FieldError(field, _("{name} must be a real date").format(name=name.capitalize()))
     try:
         return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
@@ -80,39 +93,45 @@ def choice(form: FormData, field: str, options: set[str], message: str) -> str:
 
 
 def amount(form: FormData, field: str, name: str) -> Decimal:
-    """Money typed as a number, with or without pence and thousands commas."""
-    typed = text(form, field).replace(",", "").lstrip("£€")
+    """Money typed as a number, with or without pence and thousands commas, at most `MAX_AMOUNT`.
+
+    Only ASCII digits with an optional point: no exponent, sign, underscore or other
+    script's digits.
+    """
+    typed = text(form, field).replace(",", "").lstrip("£€").strip()
     if not typed:
         raise FieldError(field, _("Enter {name}").format(name=name))
-    try:
-        value = Decimal(typed)
-    except InvalidOperation:
-        raise FieldError(
-            field,
-            _("{name} must be an amount, like 2530 or 2530.50").format(name=name.capitalize()),
-        ) from None
-    if not value.is_finite() or value < 0 or value.as_tuple().exponent < PENCE_PLACES:  # type: ignore[operator]
+    if not _AMOUNT.fullmatch(typed):
         raise FieldError(
             field,
             _("{name} must be an amount, like 2530 or 2530.50").format(name=name.capitalize()),
         )
-    return value.quantize(Decimal("0.01"))
+    whole, _point, pence = typed.partition(".")
+    if len(whole.lstrip("0")) > len(str(MAX_AMOUNT)) or Decimal(typed) > MAX_AMOUNT:
+        raise FieldError(
+            field,
+            _("{name} must be {maximum} or less").format(
+                name=name.capitalize(), maximum=f"{MAX_AMOUNT:,}"
+            ),
+        )
+    return Decimal(f"{whole or 0}.{pence:0<2}")
 
 
 def whole_number(form: FormData, field: str, name: str, *, maximum: int) -> int:
-    """A whole number from 0 to `maximum`."""
+    """A whole number from 0 to `maximum`, in ASCII digits."""
     typed = text(form, field)
     if not typed:
         raise FieldError(field, _("Enter {name}").format(name=name))
-    if not typed.isdigit():
+    if not _WHOLE.fullmatch(typed):
         raise FieldError(field, _("{name} must be a whole number").format(name=name.capitalize()))
-    value = int(typed)
-    if value > maximum:
+    # Compare lengths first: int() of thousands of digits is slow, and refused past 4300.
+    digits = typed.lstrip("0") or "0"
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
         raise FieldError(
             field,
             _("{name} must be {maximum} or fewer").format(name=name.capitalize(), maximum=maximum),
         )
-    return value
+    return int(digits)
 
 
 def passport_number(form: FormData, field: str) -> str:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from yms.kernel.validation import FieldProblem
 
 PROBLEM_JSON = "application/problem+json"
+
+
+def is_api(request: Request) -> bool:
+    """Whether the request is to the JSON API, which answers with problem documents."""
+    return request.url.path.startswith("/api/")
 
 
 def problem(
