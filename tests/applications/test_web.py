@@ -34,6 +34,15 @@ def invited(browser: Browser, ctx: ServiceContext, clock: FixedClock) -> str:
     return entry.invitation_ref
 
 
+def started_application(browser: Browser, ctx: ServiceContext, clock: FixedClock) -> str:
+    """Be invited, accept and start the application; returns the application's address."""
+    invitation = invited(browser, ctx, clock)
+    browser.get(f"/invitations/{invitation}")
+    browser.post(f"/invitations/{invitation}", {"accept": "yes"})
+    started = browser.get(f"/apply/{invitation}", follow_redirects=False)
+    return str(started.headers["location"]).removesuffix("/continue")
+
+
 ANSWERS = [
     ("name", {"given-names": "Ana Maria", "family-name": "Chan"}),
     (
@@ -169,14 +178,7 @@ def test_uploads_are_checked_by_content_and_size(
     filename: str,
     message: str,
 ) -> None:
-    invitation = invited(browser, web_ctx, clock)
-    browser.get(f"/invitations/{invitation}")
-    browser.post(f"/invitations/{invitation}", {"accept": "yes"})
-    case_url = (
-        browser.get(f"/apply/{invitation}", follow_redirects=False)
-        .headers["location"]
-        .removesuffix("/continue")
-    )
+    case_url = started_application(browser, web_ctx, clock)
     browser.get(f"{case_url}/evidence/passport")
     response = browser.client.post(
         f"{case_url}/evidence/passport",
@@ -235,11 +237,7 @@ def test_the_session_keeps_no_passport_number_in_clear(
 def test_an_invitation_cannot_be_passed_to_another_passport(
     browser: Browser, web_ctx: ServiceContext, clock: FixedClock
 ) -> None:
-    invitation = invited(browser, web_ctx, clock)
-    browser.get(f"/invitations/{invitation}")
-    browser.post(f"/invitations/{invitation}", {"accept": "yes"})
-    started = browser.get(f"/apply/{invitation}", follow_redirects=False)
-    case_url = started.headers["location"].removesuffix("/continue")
+    case_url = started_application(browser, web_ctx, clock)
     for slug, data in ANSWERS[:2]:  # name, date of birth
         browser.get(f"{case_url}/{slug}")
         assert browser.post(f"{case_url}/{slug}", data).status_code == 303
@@ -277,14 +275,7 @@ def test_no_one_pays_for_a_certain_refusal_without_being_told(
 def test_an_unknown_kind_of_evidence_is_not_found(
     browser: Browser, web_ctx: ServiceContext, clock: FixedClock, kind: str, with_file: bool
 ) -> None:
-    invitation = invited(browser, web_ctx, clock)
-    browser.get(f"/invitations/{invitation}")
-    browser.post(f"/invitations/{invitation}", {"accept": "yes"})
-    case_url = (
-        browser.get(f"/apply/{invitation}", follow_redirects=False)
-        .headers["location"]
-        .removesuffix("/continue")
-    )
+    case_url = started_application(browser, web_ctx, clock)
     browser.get(f"{case_url}/evidence/passport")
     response = browser.client.post(
         f"{case_url}/evidence/{kind}",

@@ -18,7 +18,7 @@ import httpx2 as httpx
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.applications.test_web import PDF, PNG, invited
+from tests.applications.test_web import PDF, PNG, started_application
 from tests.ballot.builders import hong_kong_window
 from tests.fixtures.web import Browser
 from yms.accounts import services as accounts
@@ -224,11 +224,7 @@ UPLOADS = st.tuples(
 def test_every_application_question_and_upload_survives_anything(
     browser: Browser, web_ctx: ServiceContext, clock: FixedClock
 ) -> None:
-    invitation = invited(browser, web_ctx, clock)
-    browser.get(f"/invitations/{invitation}")
-    browser.post(f"/invitations/{invitation}", {"accept": "yes"})
-    started = browser.get(f"/apply/{invitation}", follow_redirects=False)
-    case_url = started.headers["location"].removesuffix("/continue")
+    case_url = started_application(browser, web_ctx, clock)
     browser.get(f"{case_url}/name")
 
     @FUZZ_FEWER
