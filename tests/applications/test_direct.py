@@ -140,3 +140,19 @@ def test_an_unconfirmed_account_is_told_to_confirm_before_starting(
         assert page.status_code == 403
         assert "Confirm your email address before you apply" in page.text
         assert 'href="/confirm-email"' in page.text
+
+
+def test_starting_takes_no_place_of_a_capped_allocation(ctx: ServiceContext) -> None:
+    # Andorra's allocation has 100 places and no ballot: places are counted when
+    # applications are granted, so a 101st applicant can still start (and drafts
+    # abandoned never hold a place).
+    started = {
+        drafts.start_direct(
+            ctx,
+            create_account(ctx, f"a{n}@example.org", "a good long password", confirmed=True),
+            "uk-yms",
+            "AD-GB",
+        )
+        for n in range(101)
+    }
+    assert len(started) == 101
