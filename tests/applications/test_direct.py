@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.eligibility.builders import eligible_uk_yms
-from tests.fixtures.web import Browser, sign_up_and_in
+from tests.fixtures.web import Browser, sign_in, sign_up_and_in
 from yms.accounts.services import create_account
 from yms.applications.services import cases, drafts
 from yms.kernel.errors import NotFoundError, RefusedError
@@ -125,3 +125,34 @@ def test_a_proposed_scheme_never_says_you_can_apply(browser: Browser) -> None:
     assert "You can apply" not in page
     assert "No one can apply under this scheme yet" in page
     assert "/apply/new" not in page
+
+
+def test_an_unconfirmed_account_is_told_to_confirm_before_starting(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    # Defect: "You cannot start this application" gave no way to a new confirmation link.
+    applicant(web_ctx, confirmed=False)
+    sign_in(browser, "ana@example.org")
+    for page in (
+        browser.get("/apply/new?scheme=uk-yms&arrangement=AU-GB"),
+        browser.post("/apply/new", {"scheme": "uk-yms", "arrangement": "AU-GB"}),
+    ):
+        assert page.status_code == 403
+        assert "Confirm your email address before you apply" in page.text
+        assert 'href="/confirm-email"' in page.text
+
+
+def test_starting_takes_no_place_of_a_capped_allocation(ctx: ServiceContext) -> None:
+    # Andorra's allocation has 100 places and no ballot: places are counted when
+    # applications are granted, so a 101st applicant can still start (and drafts
+    # abandoned never hold a place).
+    started = {
+        drafts.start_direct(
+            ctx,
+            create_account(ctx, f"a{n}@example.org", "a good long password", confirmed=True),
+            "uk-yms",
+            "AD-GB",
+        )
+        for n in range(101)
+    }
+    assert len(started) == 101

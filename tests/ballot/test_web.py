@@ -5,7 +5,8 @@ from __future__ import annotations
 from tests.ballot.builders import BROWSER_IDENTITY as IDENTITY
 from tests.ballot.builders import enter_in_browser as enter
 from tests.ballot.builders import hong_kong_window
-from tests.fixtures.web import Browser, sign_up_and_in
+from tests.fixtures.web import Browser, sign_in, sign_up_and_in
+from yms.accounts.services import create_account
 from yms.ballot.services.entries import entries_of
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
@@ -70,3 +71,20 @@ def test_a_closed_ballot_takes_no_entries(
     clock.instant = window.closes_at
     sign_up_and_in(browser, web_ctx, "ana@example.org")
     assert browser.get("/ballots/hk-2026-1/enter").status_code == 409
+
+
+def test_an_unconfirmed_account_is_told_to_confirm_before_typing_anything(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    # Defect: the refusal came only after the identity was typed, with no way to a new link.
+    hong_kong_window(web_ctx)
+    create_account(web_ctx, "new@example.org", "a good long password")
+    sign_in(browser, "new@example.org")
+    page = browser.get("/ballots/hk-2026-1/enter")
+    assert page.status_code == 403
+    assert "Confirm your email address before you enter a ballot" in page.text
+    assert 'href="/confirm-email"' in page.text
+    assert "passport-number" not in page.text
+    confirmed = browser.post("/ballots/hk-2026-1/confirm")  # straight to the button: the same
+    assert confirmed.status_code == 403
+    assert 'href="/confirm-email"' in confirmed.text

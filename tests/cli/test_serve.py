@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx2 as httpx
+import pytest
 from sqlalchemy.exc import OperationalError
 
 from tests.fixtures.web import free_port
@@ -50,10 +51,16 @@ def test_serve_demo_answers_on_its_port(tmp_path: Path) -> None:
     assert "demo applicant: applicant@example.org" in output
 
 
-def test_serve_links_e_mails_to_the_port_it_listens_on(tmp_path: Path) -> None:
+@pytest.mark.parametrize("public_url", [None, "https://yms.example.org"], ids=["port", "given"])
+def test_serve_links_e_mails_to_the_port_it_listens_on(
+    tmp_path: Path, public_url: str | None
+) -> None:
+    """Links follow `--port` in development, unless `YMS_PUBLIC_URL` says otherwise."""
     port = free_port()
     url = f"sqlite:///{tmp_path / 'yms.db'}"
     env = {k: v for k, v in os.environ.items() if k != "YMS_PUBLIC_URL"}
+    if public_url is not None:
+        env["YMS_PUBLIC_URL"] = public_url
     server = subprocess.Popen(  # noqa: S603 - our own command
         [sys.executable, "-m", "yms", "serve", "--demo", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -76,9 +83,8 @@ def test_serve_links_e_mails_to_the_port_it_listens_on(tmp_path: Path) -> None:
             if sent:
                 break
         [invitation] = sent
-        assert invitation.personalisation["link"].startswith(
-            f"http://localhost:{port}/invitations/"
-        )
+        served = public_url or f"http://localhost:{port}"
+        assert invitation.personalisation["link"].startswith(f"{served}/invitations/")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from yms.accounts import services as accounts
 from yms.ballot.domain.states import InvitationState, WindowState
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import (
@@ -59,6 +60,20 @@ def _answers(request: Request, window_id: str) -> dict[str, Any]:
     return visit_of(request).data(f"entry:{window_id}")
 
 
+def _unconfirmed(request: Request, account_id: str) -> Response | None:
+    """The page to confirm the e-mail address first (with a new link), if it is not confirmed.
+
+    Shown before any identity is typed: an unconfirmed account cannot enter.
+    """
+    try:
+        accounts.require_confirmed(context_of(request), account_id, to="enter a ballot")
+    except RefusedError as error:
+        return render(
+            request, "accounts/confirm_first.html", status=403, form=False, reason=str(error)
+        )
+    return None
+
+
 def _closed(request: Request, window: Any) -> Response:
     return render(request, "ballots/not_open.html", status=409, form=False, window=window)
 
@@ -83,7 +98,9 @@ def ballot(request: Request, window_id: str) -> Response:
 @router.get("/ballots/{window_id}/enter")
 def details_page(request: Request, window_id: str) -> Response:
     """Identity details: passport number, nationality, date of birth."""
-    require_role(request, "applicant")
+    unconfirmed = _unconfirmed(request, require_role(request, "applicant"))
+    if unconfirmed is not None:
+        return unconfirmed
     window = _window(request, window_id)
     if window is None:
         return render(request, "errors/404.html", status=404, form=False)
@@ -190,6 +207,9 @@ async def confirm(request: Request, window_id: str) -> Response:
     await csrf_form(request)
     account_id = require_role(request, "applicant")
     limited(request, "ballot-entry")
+    unconfirmed = _unconfirmed(request, account_id)
+    if unconfirmed is not None:
+        return unconfirmed
     visit = visit_of(request)
     answers = _answers(request, window_id)
     if answers.get("entered"):  # a second press of the button: the same entry

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from yms.accounts import services as accounts
 from yms.applications.domain.evidence import evidence_needed
 from yms.applications.domain.fees import fee_items
 from yms.applications.services import drafts
@@ -66,10 +67,23 @@ def _bill(arrangement: Arrangement, request: Request) -> list[tuple[str, str]]:
     return lines
 
 
+def _unconfirmed(request: Request, account_id: str) -> Response | None:
+    """The page to confirm the e-mail address first (with a new link), if it is not confirmed."""
+    try:
+        accounts.require_confirmed(context_of(request), account_id, to="apply")
+    except RefusedError as error:
+        return render(
+            request, "accounts/confirm_first.html", status=403, form=False, reason=str(error)
+        )
+    return None
+
+
 @router.get("/apply/new")
 def new(request: Request, scheme: str = "", arrangement: str = "") -> Response:
     """Which arrangement (if not given), then its fee, itemised, and what you will need."""
-    require_role(request, "applicant")
+    unconfirmed = _unconfirmed(request, require_role(request, "applicant"))
+    if unconfirmed is not None:
+        return unconfirmed
     if not scheme or not arrangement:
         return render(request, "apply/choose.html", form=False, choices=_choices(request))
     try:
@@ -98,6 +112,9 @@ async def start(request: Request) -> Response:
     """Start the application (or carry on with the one in progress)."""
     form = await csrf_form(request)
     account_id = require_role(request, "applicant")
+    unconfirmed = _unconfirmed(request, account_id)
+    if unconfirmed is not None:
+        return unconfirmed
     try:
         case_ref = drafts.start_direct(
             context_of(request),
