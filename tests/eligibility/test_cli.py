@@ -190,3 +190,43 @@ def test_a_missing_file_exits_2(yms: Yms, tmp_path: Path) -> None:
     ran = yms("eligibility", "check", "--scheme", "uk-yms", str(tmp_path / "absent.json"))
     assert ran.code == 2
     assert "cannot read" in ran.stderr
+
+
+EU_APPLICANT = {
+    "nationality": "ES",
+    "date_of_birth": "2000-01-01",
+    "application_date": "2026-11-25",
+    "valid_from": "2027-01-10",
+}
+ALL_DECLARED = {"travel-document": True, "sickness-insurance": True, "sufficient-means": True}
+
+
+def test_the_2024_proposal_is_never_eligible_on_age_and_nationality_alone(yms: Yms) -> None:
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(EU_APPLICANT))
+    assert ran.code == 0, ran.stderr
+    result = json.loads(ran.stdout)
+    assert result["eligible"] is None
+    unknown = {r["id"] for r in result["requirements"] if r["outcome"] == "unknown"}
+    assert unknown == set(ALL_DECLARED)
+
+
+def test_declarations_are_optional_fields_of_the_applicant(yms: Yms) -> None:
+    given = {**EU_APPLICANT, "declarations": ALL_DECLARED}
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(given))
+    assert json.loads(ran.stdout)["eligible"] is True
+    refused = {**EU_APPLICANT, "declarations": {**ALL_DECLARED, "sickness-insurance": False}}
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(refused))
+    result = json.loads(ran.stdout)
+    assert result["eligible"] is False
+    failed = [r for r in result["requirements"] if r["outcome"] == "fail"]
+    assert [(r["id"], r["rule"], r["value"]) for r in failed] == [
+        ("sickness-insurance", "COM(2024) 169", False)
+    ]
+
+
+def test_a_declaration_the_scheme_does_not_ask_is_bad_input(yms: Yms) -> None:
+    given = {**EU_APPLICANT, "declarations": {"travel-dokument": True}}
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(given))
+    assert ran.code == 2
+    assert "declarations" in ran.stderr
+    assert "travel-dokument" in ran.stderr

@@ -61,6 +61,8 @@ def test_show_json_is_the_validated_scheme(yms: Yms) -> None:
         "proposed": False,
         "source": None,
         "note": None,
+        "assumption": False,
+        "why": None,
     }
 
 

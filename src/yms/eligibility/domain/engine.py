@@ -117,6 +117,8 @@ class Engine:
         yield from self._funds(spec)
         if spec.no_children_under_18 is not None:
             yield req.no_children_under_18(spec.no_children_under_18.rule)
+        for declaration in spec.declarations:
+            yield req.Declared(declaration.id, declaration.rule, declaration.requirement)
 
     def _ages(self, spec: Requirements) -> Iterator[req.Requirement]:
         leap_day = self.scheme.leap_day_birthday
