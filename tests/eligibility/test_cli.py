@@ -23,7 +23,11 @@ def test_an_eligible_applicant_from_standard_input(yms_process: Yms) -> None:
     assert result["arrangement"] == "AU-GB"
     assert result["eligible"] is True
     assert {r["outcome"] for r in result["requirements"]} == {"pass"}
-    assert set(result["requirements"][0]) == {"id", "rule", "outcome", "value", "detail"}
+    first = result["requirements"][0]
+    assert set(first) == {"id", "rule", "outcome", "value", "detail", "source", "assumption"}
+    assert first["rule"] == "YMS 1.3"  # the reference stays plain text, its source beside it
+    assert first["source"]["name"] == "Immigration Rules: Appendix Youth Mobility Scheme"
+    assert first["source"]["url"].startswith("https://www.gov.uk/guidance/immigration-rules/")
 
 
 def test_the_example_of_the_issue_reads_and_is_eligible(yms: Yms, tmp_path: Path) -> None:
@@ -88,6 +92,11 @@ def test_a_nationality_outside_the_scheme_is_a_result_citing_yms_1_3(yms: Yms) -
             "outcome": "fail",
             "value": "FR",
             "detail": "Nationality France: not covered by this scheme.",
+            "source": {
+                "name": "Immigration Rules: Appendix Youth Mobility Scheme",
+                "url": "https://www.gov.uk/guidance/immigration-rules/immigration-rules-appendix-youth-mobility-scheme",
+            },
+            "assumption": None,
         }
     ]
 

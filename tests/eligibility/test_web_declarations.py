@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.eligibility.test_web import DOB, answer_all, location
+from tests.eligibility.test_web import DOB, SAVINGS, answer_all, location
 from tests.fixtures.web import Browser
 
 ALL_YES = {
@@ -77,3 +77,44 @@ def test_the_uk_scheme_asks_no_declarations(browser: Browser) -> None:
     response = browser.get("/check/declarations")  # redirected to the next question
     assert response.url.path == "/check/savings"
     assert "declaration-" not in response.text
+
+
+APX = (
+    "https://www.gov.uk/guidance/immigration-rules/immigration-rules-appendix-youth-mobility-scheme"
+)
+
+
+def test_the_result_links_each_rule_to_its_source(browser: Browser) -> None:
+    answer_all(
+        browser,
+        "AU",
+        [
+            ("date-of-birth", DOB),
+            ("previous-participation", {"answer": "no"}),
+            ("children", {"answer": "no"}),
+            ("savings", SAVINGS),
+        ],
+    )
+    page = browser.get("/check/result").text
+    assert f'href="{APX}"' in page
+    assert ">Immigration Rules: Appendix Youth Mobility Scheme<" in page
+    assert ">YMS 3.3<" in page or "YMS 3.3<" in page
+    assert "Assumption: no public source" not in page
+
+
+def test_the_result_names_the_proposal_and_marks_assumptions(browser: Browser) -> None:
+    browser.get("/check/scheme")
+    browser.post("/check/scheme", {"scheme": "eu-uk-yes"})
+    browser.post("/check/nationality", {"nationality": "ES"})
+    browser.post("/check/date-of-birth", DOB)
+    browser.post("/check/previous-participation", {"answer": "no"})
+    browser.post("/check/invitation", {"invited": "yes"})
+    response = browser.post("/check/declarations", ALL_YES)
+    assert location(response) == "/check/result"
+    page = browser.get("/check/result").text
+    assert (
+        'href="https://www.ukro.ac.uk/news/outcome-of-the-uk-eu-summit-2025-uk-to-rejoin-erasmus"'
+        in page
+    )
+    assert "Assumption: no public source" in page
+    assert "No public source says how capped places are allocated" in page

@@ -98,3 +98,29 @@ def test_columns_read_declarations_as_the_single_check_does(eu_uk_yes: Scheme) -
         assert outcomes == {r.id: r.outcome for r in single.requirements}
         assert eligible is single.eligible
     assert [columns.row(i)[1] for i in range(4)] == [None, True, False, False]
+
+
+def test_each_result_names_the_source_of_its_rule(uk_yms: Scheme, eu_uk_2024: Scheme) -> None:
+    result = check(uk_yms, applicant({"nationality": "AU", "date_of_birth": "2000-01-01"}))
+    age = result.requirement("age_maximum")
+    assert age.rule == "YMS 1.4"
+    assert age.source is not None
+    assert age.source.title == "Immigration Rules: Appendix Youth Mobility Scheme"
+    assert result.as_json()["requirements"][1]["source"] == {  # type: ignore[index]
+        "name": "Immigration Rules: Appendix Youth Mobility Scheme",
+        "url": "https://www.gov.uk/guidance/immigration-rules/immigration-rules-appendix-youth-mobility-scheme",
+    }
+    proposal = check(eu_uk_2024, _young_pole())
+    assert {r.source.id for r in proposal.requirements if r.source} == {"COM-2024-169"}
+
+
+def test_a_result_from_an_assumption_says_so(eu_uk_yes: Scheme, uk_yms: Scheme) -> None:
+    result = check(eu_uk_yes, _young_pole())
+    invitation = result.requirement("invitation")
+    assert invitation.assumption is not None
+    assert "ballot" in invitation.assumption
+    assert result.requirement("age_maximum").assumption is None
+    as_json = {r["id"]: r for r in result.as_json()["requirements"]}  # type: ignore[attr-defined]
+    assert as_json["invitation"]["assumption"] == invitation.assumption
+    uk = check(uk_yms, applicant({"nationality": "AU", "date_of_birth": "2000-01-01"}))
+    assert all(r.assumption is None for r in uk.requirements)

@@ -428,6 +428,10 @@ class Scheme(SchemeModel):
                     )
 
     @cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        return {source.id: source for source in self.sources}
+
+    @cached_property
     def _by_id(self) -> dict[str, Arrangement]:
         return {arrangement.id: arrangement for arrangement in self.arrangements}
 
@@ -483,7 +487,7 @@ class Scheme(SchemeModel):
         the longest prefix in `rule_sources` that the reference starts with, as a
         whole word (``"YMS"`` covers ``"YMS 1.4.A"``, not ``"YMSX 1"``).
         """
-        by_id = {source.id: source for source in self.sources}
+        by_id = self._sources_by_id
         if rule in by_id:
             return by_id[rule]
         matches = [
