@@ -121,6 +121,14 @@ def test_a_proposed_scheme_never_says_you_can_apply(browser: Browser) -> None:
         "/check/date-of-birth",
         {"date-of-birth-day": "1", "date-of-birth-month": "2", "date-of-birth-year": "2000"},
     )
+    browser.post(  # what the proposal requires and yms cannot check, declared
+        "/check/declarations",
+        {
+            "declaration-travel-document": "yes",
+            "declaration-sickness-insurance": "yes",
+            "declaration-sufficient-means": "yes",
+        },
+    )
     page = browser.get("/check/result").text
     assert "You can apply" not in page
     assert "No one can apply under this scheme yet" in page

@@ -84,6 +84,22 @@ def _six_months_before(day: date) -> date:
     raise AssertionError(day)
 
 
+#: The declarations the EU-UK schemes ask, and one no scheme asks.
+DECLARATION_IDS = ["travel-document", "sickness-insurance", "sufficient-means", "not-asked"]
+
+
+@st.composite
+def declarations(draw: st.DrawFn) -> dict[str, bool] | None:
+    """Answers to some declarations, yes or no; unanswered ones are not known."""
+    if draw(st.integers(0, 3)) == 0:
+        return None
+    answers = draw(st.dictionaries(st.sampled_from(DECLARATION_IDS), st.booleans(), max_size=4))
+    # Often all yes, so that rows reach "eligible" through the declarations too.
+    if draw(st.booleans()):
+        answers = dict.fromkeys(DECLARATION_IDS[:3], True) | answers
+    return answers
+
+
 @st.composite
 def applicants(draw: st.DrawFn, nationalities: list[str], hosts: list[str]) -> Applicant:
     """Any applicant: every fact may be missing, and known facts cluster at rule boundaries."""
@@ -119,4 +135,5 @@ def applicants(draw: st.DrawFn, nationalities: list[str], hosts: list[str]) -> A
         in_host_country=draw(tri_state),
         last_permission_on_scheme=draw(tri_state),
         previous_extension=draw(tri_state),
+        declarations=draw(declarations()),
     )

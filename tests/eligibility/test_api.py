@@ -60,6 +60,20 @@ def test_eligibility_is_the_clis_answer(live_server: LiveServer) -> None:
             "/shoe_size",
         ),
         (
+            json.dumps({"scheme": "eu-uk-2024", "declarations": {"no-such-thing": True}}).encode(),
+            422,
+            "invalid-input",
+            "/declarations/no-such-thing",
+        ),
+        (
+            json.dumps(
+                {"scheme": "eu-uk-2024", "declarations": {"travel-document": "yes"}}
+            ).encode(),
+            422,
+            "invalid-input",
+            "/declarations/travel-document",
+        ),
+        (
             json.dumps({"scheme": "uk-yms", "funds": {"amount": "1.234"}}).encode(),
             422,
             "invalid-input",

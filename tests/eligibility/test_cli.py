@@ -23,7 +23,11 @@ def test_an_eligible_applicant_from_standard_input(yms_process: Yms) -> None:
     assert result["arrangement"] == "AU-GB"
     assert result["eligible"] is True
     assert {r["outcome"] for r in result["requirements"]} == {"pass"}
-    assert set(result["requirements"][0]) == {"id", "rule", "outcome", "value", "detail"}
+    first = result["requirements"][0]
+    assert set(first) == {"id", "rule", "outcome", "value", "detail", "source", "assumption"}
+    assert first["rule"] == "YMS 1.3"  # the reference stays plain text, its source beside it
+    assert first["source"]["name"] == "Immigration Rules: Appendix Youth Mobility Scheme"
+    assert first["source"]["url"].startswith("https://www.gov.uk/guidance/immigration-rules/")
 
 
 def test_the_example_of_the_issue_reads_and_is_eligible(yms: Yms, tmp_path: Path) -> None:
@@ -88,6 +92,11 @@ def test_a_nationality_outside_the_scheme_is_a_result_citing_yms_1_3(yms: Yms) -
             "outcome": "fail",
             "value": "FR",
             "detail": "Nationality France: not covered by this scheme.",
+            "source": {
+                "name": "Immigration Rules: Appendix Youth Mobility Scheme",
+                "url": "https://www.gov.uk/guidance/immigration-rules/immigration-rules-appendix-youth-mobility-scheme",
+            },
+            "assumption": None,
         }
     ]
 
@@ -190,3 +199,43 @@ def test_a_missing_file_exits_2(yms: Yms, tmp_path: Path) -> None:
     ran = yms("eligibility", "check", "--scheme", "uk-yms", str(tmp_path / "absent.json"))
     assert ran.code == 2
     assert "cannot read" in ran.stderr
+
+
+EU_APPLICANT = {
+    "nationality": "ES",
+    "date_of_birth": "2000-01-01",
+    "application_date": "2026-11-25",
+    "valid_from": "2027-01-10",
+}
+ALL_DECLARED = {"travel-document": True, "sickness-insurance": True, "sufficient-means": True}
+
+
+def test_the_2024_proposal_is_never_eligible_on_age_and_nationality_alone(yms: Yms) -> None:
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(EU_APPLICANT))
+    assert ran.code == 0, ran.stderr
+    result = json.loads(ran.stdout)
+    assert result["eligible"] is None
+    unknown = {r["id"] for r in result["requirements"] if r["outcome"] == "unknown"}
+    assert unknown == set(ALL_DECLARED)
+
+
+def test_declarations_are_optional_fields_of_the_applicant(yms: Yms) -> None:
+    given = {**EU_APPLICANT, "declarations": ALL_DECLARED}
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(given))
+    assert json.loads(ran.stdout)["eligible"] is True
+    refused = {**EU_APPLICANT, "declarations": {**ALL_DECLARED, "sickness-insurance": False}}
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(refused))
+    result = json.loads(ran.stdout)
+    assert result["eligible"] is False
+    failed = [r for r in result["requirements"] if r["outcome"] == "fail"]
+    assert [(r["id"], r["rule"], r["value"]) for r in failed] == [
+        ("sickness-insurance", "COM(2024) 169", False)
+    ]
+
+
+def test_a_declaration_the_scheme_does_not_ask_is_bad_input(yms: Yms) -> None:
+    given = {**EU_APPLICANT, "declarations": {"travel-dokument": True}}
+    ran = yms("eligibility", "check", "--scheme", "eu-uk-2024", input=json.dumps(given))
+    assert ran.code == 2
+    assert "declarations" in ran.stderr
+    assert "travel-dokument" in ran.stderr

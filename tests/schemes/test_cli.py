@@ -43,7 +43,7 @@ def test_show_uk_yms_gives_requirements_with_rule_references(yms: Yms) -> None:
 
 def test_show_eu_uk_yes_gives_the_shared_allocations_and_brake(yms: Yms) -> None:
     text = yms("schemes", "show", "eu-uk-yes").stdout
-    rows = [line for line in text.splitlines() if "-2027" in line and "44,000" in line]
+    rows = [line for line in text.splitlines() if "-2027" in line and "44,000 │" in line]
     assert len(rows) == 2
     assert all("4,400 a month" in row for row in rows)
 
@@ -61,6 +61,8 @@ def test_show_json_is_the_validated_scheme(yms: Yms) -> None:
         "proposed": False,
         "source": None,
         "note": None,
+        "assumption": False,
+        "why": None,
     }
 
 
@@ -86,3 +88,50 @@ def test_demo_runs_and_shows_checks(yms: Yms) -> None:
 
 def test_version(yms: Yms) -> None:
     assert yms("--version").stdout.startswith("yms ")
+
+
+ASSUMPTION = "Assumption: no public source"
+
+
+def test_show_marks_each_value_without_a_public_source(yms: Yms) -> None:
+    text = yms("schemes", "show", "eu-uk-yes").stdout
+    requirement_lines = [line for line in text.splitlines() if "invitation to apply" in line]
+    assert requirement_lines
+    assert all(ASSUMPTION in line for line in requirement_lines)
+    brakes = [line for line in text.splitlines() if "4,400 a month" in line]
+    assert brakes
+    assert all(ASSUMPTION in line for line in brakes)
+    funds_line = next(line for line in text.splitlines() if "No access to public funds" in line)
+    assert funds_line.count(ASSUMPTION) == 1
+    # The full list, with why each was chosen.
+    assert "Assumptions" in text
+    assert "No public source says how capped places are allocated" in text
+    # Sourced values are not marked.
+    age = [line for line in text.splitlines() if "aged 30 or under" in line]
+    assert age
+    assert all(ASSUMPTION not in line for line in age)
+
+
+def test_show_lists_the_declarations_asked(yms: Yms) -> None:
+    text = yms("schemes", "show", "eu-uk-2024").stdout
+    insurance = [line for line in text.splitlines() if "health insurance" in line]
+    assert insurance
+    assert ASSUMPTION not in insurance[0]  # reported in a public source
+    travel = [line for line in text.splitlines() if "travel document" in line]
+    assert ASSUMPTION in travel[0]
+
+
+def test_show_uk_yms_marks_no_rule_as_an_assumption_but_names_rule_sources(yms: Yms) -> None:
+    text = yms("schemes", "show", "uk-yms").stdout
+    requirement_lines = [line for line in text.splitlines() if "YMS 3.4" in line]
+    assert all(ASSUMPTION not in line for line in requirement_lines)
+    sources = [line for line in text.splitlines() if "Appendix Youth Mobility Scheme" in line]
+    assert any("YMS" in line.split("Appendix")[0] for line in sources)
+
+
+def test_list_puts_each_value_under_its_heading(yms: Yms) -> None:
+    text = yms("schemes", "list").stdout
+    header = next(line for line in text.splitlines() if "version" in line and "title" in line)
+    row = next(line for line in text.splitlines() if "uk-yms" in line)
+    assert header.index("title") <= row.index("UK Youth Mobility Scheme")
+    assert header.index("status") <= row.index("in force")

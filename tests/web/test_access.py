@@ -18,6 +18,8 @@ GET_ROUTES = {
     "/": "anyone",
     "/check": "anyone",
     "/check/{slug}": "anyone",
+    "/schemes": "anyone",
+    "/schemes/{scheme_id}": "anyone",
     "/ballots": "anyone",
     "/ballots/{window_id}": "anyone",
     "/accessibility": "anyone",
@@ -74,6 +76,7 @@ FORM_POSTS = {
 API_POSTS = {"/api/v1/eligibility", "/api/v1/ballot-windows/{window_id}/entries"}
 SAMPLE = {
     "{slug}": "scheme",
+    "{scheme_id}": "uk-yms",
     "{window_id}": "none",
     "{token}": "made-up",
     "{case_ref}": "YMS-00000-00000",

@@ -196,6 +196,47 @@ def _read_documents(form: FormData, asking: Asking, answers: Answers) -> None:
     answers["applicant"]["documents"] = documents
 
 
+def declaration_field(declaration_id: str) -> str:
+    """The form field of one declaration's yes/no answer."""
+    return f"declaration-{declaration_id}"
+
+
+def _read_declarations(form: FormData, asking: Asking, answers: Answers) -> None:
+    arrangement = asking.arrangement
+    assert arrangement is not None  # noqa: S101
+    declared: dict[str, bool] = {}
+    errors: list[FieldError] = []
+    for declaration in arrangement.requirements.declarations:
+        try:
+            declared[declaration.id] = forms.yes_no(
+                form,
+                declaration_field(declaration.id),
+                _("Select yes if you have {requirement}").format(
+                    requirement=declaration.requirement
+                ),
+            )
+        except FieldError as error:
+            errors.append(error)
+    if errors:
+        raise FieldErrorsError(errors)
+    answers["applicant"]["declarations"] = declared
+
+
+def _declarations_summary(scheme: Scheme | None, answers: Answers) -> str | None:
+    declared = answers.get("applicant", {}).get("declarations")
+    if declared is None or scheme is None:
+        return None
+    asked = {
+        declaration.id: declaration.question
+        for arrangement in scheme.arrangements
+        for declaration in arrangement.requirements.declarations
+    }
+    return "; ".join(
+        f"{asked.get(declaration_id, declaration_id)} {_('Yes') if value else _('No')}"
+        for declaration_id, value in declared.items()
+    )
+
+
 def _read_funds(form: FormData, asking: Asking, answers: Answers) -> None:
     arrangement = asking.arrangement
     assert arrangement is not None  # noqa: S101
@@ -396,6 +437,14 @@ STEPS: tuple[Step, ...] = (
         _read_documents,
         _document_names,
         _("When were your documents issued?"),
+    ),
+    Step(
+        "declarations",
+        "check/declarations.html",
+        _requires("declarations"),
+        _read_declarations,
+        _declarations_summary,
+        _("What else this scheme requires"),
     ),
     Step(
         "savings",

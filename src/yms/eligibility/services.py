@@ -70,7 +70,30 @@ def check_eligibility(
     scheme is not an error: it is a result that says so.
     """
     on = applicant.application_date or today(clock)
-    return check(scheme_in_force(catalogue, scheme_id, on), applicant)
+    scheme = scheme_in_force(catalogue, scheme_id, on)
+    _refuse_unasked_declarations(scheme, applicant)
+    return check(scheme, applicant)
+
+
+def _refuse_unasked_declarations(scheme: Scheme, applicant: Applicant) -> None:
+    """A declaration the scheme never asks is a typo, not a fact to ignore quietly."""
+    asked = {
+        declaration.id
+        for arrangement in scheme.arrangements
+        for declaration in arrangement.requirements.declarations
+    }
+    unasked = sorted(set(applicant.declarations or ()) - asked)
+    if unasked:
+        known = ", ".join(sorted(asked)) or "none"
+        raise InvalidInputError(
+            [
+                FieldProblem(
+                    f"declarations.{declaration_id}",
+                    f"{scheme.id} asks no declaration {declaration_id!r} (it asks: {known})",
+                )
+                for declaration_id in unasked
+            ]
+        )
 
 
 def check_against(scheme: Scheme, applicant: Applicant) -> EligibilityResult:
@@ -109,6 +132,7 @@ def applicant_from_answers(answers: Mapping[str, Any], *, application_date: date
         funds=_funds(given.get("funds")),
         children_under_18=given.get("children_under_18"),
         previous_participation=given.get("previous_participation"),
+        declarations=given.get("declarations"),
         has_invitation=given.get("has_invitation"),
         qualification_rqf_level=given.get("qualification_rqf_level"),
         documents=(

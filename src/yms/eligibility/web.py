@@ -133,6 +133,8 @@ def result(request: Request) -> Response:
             "rule": requirement.rule,
             "outcome": requirement.outcome.value,
             "detail": requirement.detail.render(gettext),
+            "source": requirement.source,
+            "assumption": requirement.assumption,
         }
         for requirement in checked.requirements
     ]

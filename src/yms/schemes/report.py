@@ -10,9 +10,22 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from yms.schemes.domain.scheme import Allocation, Arrangement, Requirements, Scheme
+from yms.schemes.domain.scheme import (
+    Allocation,
+    Arrangement,
+    Provenance,
+    Requirements,
+    Scheme,
+)
 
 MONTHS_PER_YEAR = 12
+#: Beside every value that no public source gives (``assumption = true`` in the file).
+ASSUMPTION = "Assumption: no public source"
+
+
+def _marked(text: str, value: Provenance | None) -> str:
+    """`text`, led by the assumption marker when `value` is one (first, so it never wraps away)."""
+    return f"{ASSUMPTION} — {text}" if value is not None and value.assumption else text
 
 
 def schemes_table(schemes: Sequence[Scheme]) -> Table:
@@ -32,9 +45,9 @@ def schemes_table(schemes: Sequence[Scheme]) -> Table:
         table.add_row(
             scheme.id,
             scheme.version,
+            scheme.title,
             scheme.status.value.replace("_", " "),
             scheme.effective_from.isoformat(),
-            scheme.title,
             str(len(scheme.arrangements)),
             str(len(scheme.allocations)),
         )
@@ -70,41 +83,48 @@ def _who(arrangements: Sequence[Arrangement]) -> str:
     return f"{_codes(nationalities)} → {_codes(hosts)}"
 
 
-def _age_rows(requirements: Requirements) -> Iterator[tuple[str, str]]:
+Row = tuple[str, str, Provenance]
+
+
+def _age_rows(requirements: Requirements) -> Iterator[Row]:
     for limit, bound in ((requirements.age_maximum, "under"), (requirements.age_minimum, "over")):
         if limit is not None:
             tested_on = limit.tested_on.value.replace("_", " ")
-            yield f"aged {limit.years} or {bound} on the {tested_on}", limit.rule
+            yield f"aged {limit.years} or {bound} on the {tested_on}", limit.rule, limit
 
 
-def _country_rows(requirements: Requirements) -> Iterator[tuple[str, str]]:
-    if requirements.invitation:
-        yield "invitation to apply, from the ballot", requirements.invitation.rule
+def _country_rows(requirements: Requirements) -> Iterator[Row]:
+    if invitation := requirements.invitation:
+        yield "invitation to apply, from the ballot", invitation.rule, invitation
     for document in requirements.documents:
         months = document.max_age_months
-        yield f"{document.kind.description}, no more than {months} months old", document.rule
-    if requirements.qualification:
-        level = requirements.qualification.minimum_rqf_level
-        yield f"qualification at RQF level {level} or above", requirements.qualification.rule
+        text = f"{document.kind.description}, no more than {months} months old"
+        yield text, document.rule, document
+    if qualification := requirements.qualification:
+        level = qualification.minimum_rqf_level
+        yield f"qualification at RQF level {level} or above", qualification.rule, qualification
 
 
-def _funds_rows(requirements: Requirements) -> Iterator[tuple[str, str]]:
-    if requirements.funds:
-        yield f"funds of {requirements.funds.money}", requirements.funds.rule
-    if requirements.funds_held:
-        yield f"funds held for {requirements.funds_held.days} days", requirements.funds_held.rule
+def _funds_rows(requirements: Requirements) -> Iterator[Row]:
+    if funds := requirements.funds:
+        yield f"funds of {funds.money}", funds.rule, funds
+    if held := requirements.funds_held:
+        yield f"funds held for {held.days} days", held.rule, held
     if evidence := requirements.funds_evidence:
-        yield f"latest evidence of funds no more than {evidence.days} days old", evidence.rule
+        text = f"latest evidence of funds no more than {evidence.days} days old"
+        yield text, evidence.rule, evidence
 
 
-def _requirement_rows(requirements: Requirements) -> Iterator[tuple[str, str]]:
+def _requirement_rows(requirements: Requirements) -> Iterator[Row]:
     yield from _age_rows(requirements)
-    if requirements.previous_participation:
-        yield "not on the scheme before", requirements.previous_participation.rule
+    if previous := requirements.previous_participation:
+        yield "not on the scheme before", previous.rule, previous
     yield from _country_rows(requirements)
     yield from _funds_rows(requirements)
     if children := requirements.no_children_under_18:
-        yield "no children under 18 living with or dependent on them", children.rule
+        yield "no children under 18 living with or dependent on them", children.rule, children
+    for declaration in requirements.declarations:
+        yield f"declares {declaration.requirement}", declaration.rule, declaration
 
 
 def _arrangements_table(scheme: Scheme) -> Table:
@@ -120,11 +140,12 @@ def _arrangements_table(scheme: Scheme) -> Table:
             else "none"
         )
         requirements = "\n".join(
-            f"{text} ({rule})" for text, rule in _requirement_rows(first.requirements)
+            _marked(f"{text} ({rule})", value)
+            for text, rule, value in _requirement_rows(first.requirements)
         )
         table.add_row(
             _who(group),
-            f"{_duration(first.leave.months)} ({first.leave.rule})",
+            _marked(f"{_duration(first.leave.months)} ({first.leave.rule})", first.leave),
             extension,
             requirements or "—",
         )
@@ -152,7 +173,7 @@ def _allocations_table(scheme: Scheme) -> Table:
         members = [a for a in scheme.arrangements if a.id in allocation.arrangements]
         brake = allocation.emergency_brake
         table.add_row(
-            allocation.id + (" (proposed)" if allocation.proposed else ""),
+            _marked(allocation.id + (" (proposed)" if allocation.proposed else ""), allocation),
             str(allocation.year),
             _places(allocation),
             _who(members),
@@ -160,7 +181,7 @@ def _allocations_table(scheme: Scheme) -> Table:
             f"{allocation.invitation_expiry_days} days"
             if allocation.invitation_expiry_days
             else "—",
-            f"{brake.threshold:,} a {brake.period.value}" if brake else "—",
+            _marked(f"{brake.threshold:,} a {brake.period.value}", brake) if brake else "—",
             allocation.rule or "—",
         )
     return table
@@ -172,7 +193,7 @@ def _conditions_table(scheme: Scheme) -> Table:
         table.add_column(column)
     for _, group in _groups(scheme):
         for condition in group[0].conditions:
-            table.add_row(_who(group), condition.text, condition.rule)
+            table.add_row(_who(group), _marked(condition.text, condition), condition.rule)
     return table
 
 
@@ -188,17 +209,27 @@ def _fees_table(scheme: Scheme) -> Table:
                 f"{fee.money}" + (" a year" if fee.per_year else ""),
                 fee.effective_from.isoformat(),
                 fee.effective_until.isoformat() if fee.effective_until else "—",
-                fee.note or "",
+                _marked(fee.note or "", fee),
             )
     return table
 
 
 def _sources_table(scheme: Scheme) -> Table:
     table = Table(title="Sources", title_justify="left")
-    for column in ("id", "title", "address"):
+    for column in ("id", "rules cited as", "title", "address"):
         table.add_column(column)
     for source in scheme.sources:
-        table.add_row(source.id, source.title, source.url)
+        prefixes = [prefix for prefix, cited in scheme.rule_sources.items() if cited == source.id]
+        table.add_row(source.id, ", ".join(prefixes) or "—", source.title, source.url)
+    return table
+
+
+def _assumptions_table(scheme: Scheme) -> Table:
+    table = Table(title=f"Assumptions ({ASSUMPTION.lower()})", title_justify="left")
+    for column in ("where", "why"):
+        table.add_column(column)
+    for assumption in scheme.assumptions():
+        table.add_row(assumption.where, assumption.why)
     return table
 
 
@@ -226,5 +257,7 @@ def scheme_report(scheme: Scheme) -> Iterator[RenderableType]:
         )
     yield _conditions_table(scheme)
     yield _fees_table(scheme)
+    if scheme.assumptions():
+        yield _assumptions_table(scheme)
     if scheme.sources:
         yield _sources_table(scheme)

@@ -31,12 +31,14 @@ from yms.platform.web.ratelimit import default_limits
 from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
 from yms.schemes import api as schemes_api
+from yms.schemes import web as schemes_web
 from yms.web import pages
 
 HERE = Path(__file__).parent
 # In the order they are matched: a feature's fixed paths before another's catch-alls.
 ROUTERS = (
     pages.router,
+    schemes_web.router,
     eligibility_web.router,
     accounts_web.router,
     outbox_page.router,

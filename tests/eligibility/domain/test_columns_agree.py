@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.eligibility.strategies import applicants
+from tests.eligibility.strategies import DECLARATION_IDS, applicants
 from yms.eligibility.domain import ApplicantColumns, check, check_columns
 from yms.eligibility.domain.applicant import Applicant, Funds, HeldDocument
 from yms.kernel.money import Money
@@ -105,6 +105,7 @@ def _boundary_grid(scheme: Scheme) -> list[Applicant]:
                         has_invitation=True,
                         children_under_18=False,
                         previous_participation=False,
+                        declarations=dict.fromkeys(DECLARATION_IDS, level == 6),
                     )
                 )
     return table

@@ -95,4 +95,4 @@ def test_every_proposed_value_says_where_it_comes_from(eu_uk_yes: Scheme) -> Non
     for value in proposed:
         assert value is not None
         assert value.proposed
-        assert value.source or value.note
+        assert value.source or value.note or (value.assumption and value.why)

@@ -6,6 +6,7 @@ and checks the engine's outcome against it for any generated value.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,8 +14,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.eligibility.strategies import DECLARATION_IDS, applicants
 from yms.eligibility.domain import Outcome, check
-from yms.eligibility.domain.applicant import Applicant, Funds, HeldDocument
+from yms.eligibility.domain.applicant import Applicant, ApplicationType, Funds, HeldDocument
 from yms.kernel.dates import age_on
 from yms.kernel.money import Money
 from yms.schemes.catalogue import shipped
@@ -145,3 +147,43 @@ def test_six_months_before_the_end_of_august_is_the_end_of_february() -> None:
 
     assert outcome(date(2026, 2, 28)) is Outcome.PASS
     assert outcome(date(2026, 2, 27)) is Outcome.FAIL
+
+
+EU_SCHEMES = {scheme_id: shipped().latest(scheme_id) for scheme_id in ("eu-uk-2024", "eu-uk-yes")}
+EU_PARTIES = sorted(EU_SCHEMES["eu-uk-2024"].parties)
+
+
+@given(
+    st.sampled_from(sorted(EU_SCHEMES)),
+    applicants([*EU_PARTIES, "US"], ["GB", "FR", "DE"]),
+)
+def test_an_eu_uk_applicant_is_eligible_only_if_every_declaration_is_yes(
+    scheme_id: str, person: Applicant
+) -> None:
+    scheme = EU_SCHEMES[scheme_id]
+    # Declarations are asked for entry; the extension from inside has its own requirements.
+    person = replace(person, application_type=ApplicationType.ENTRY_CLEARANCE)
+    result = check(scheme, person)
+    if result.arrangement is None:
+        return
+    asked = [d.id for d in scheme.arrangements[0].requirements.declarations]
+    answers = [person.declared(declaration_id) for declaration_id in asked]
+    if result.eligible is True:
+        assert answers == [True] * len(asked)
+    if False in answers:
+        assert result.eligible is False
+    elif None in answers:
+        assert result.eligible is not True
+
+
+@given(
+    applicants(sorted(UK.parties), ["GB", None]),
+    st.dictionaries(st.sampled_from(DECLARATION_IDS), st.booleans()),
+)
+def test_declarations_change_nothing_under_the_uk_scheme(
+    person: Applicant, declared: dict[str, bool]
+) -> None:
+    without = check(UK, replace(person, declarations=None))
+    with_them = check(UK, replace(person, declarations=declared))
+    assert with_them.eligible is without.eligible
+    assert [r.outcome for r in with_them.requirements] == [r.outcome for r in without.requirements]

@@ -9,6 +9,7 @@ while leaving it out says the invitation is not known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -67,6 +68,14 @@ class Applicant:
     in_host_country: bool | None = None
     last_permission_on_scheme: bool | None = None
     previous_extension: bool | None = None
+    #: Answers to a scheme's declarations, by declaration id; a missing id is not known.
+    declarations: Mapping[str, bool] | None = None
+
+    def declared(self, declaration_id: str) -> bool | None:
+        """The yes/no answer to one declaration, or `None` if it was not given."""
+        if self.declarations is None:
+            return None
+        return self.declarations.get(declaration_id)
 
     def latest_document(self, kind: DocumentKind) -> date | None:
         """The issue date of the most recent document of `kind`, or `None` if none is held."""
@@ -102,6 +111,9 @@ def _amount(value: Decimal) -> Decimal:
         raise ValueError(f"has more than {MINOR_UNIT_PLACES} decimal places")
     return value
 
+
+#: How many declaration answers one applicant may give; schemes ask a handful.
+MAX_DECLARATIONS = 20
 
 CountryInput = Annotated[str, AfterValidator(_country)]
 CurrencyInput = Annotated[str, AfterValidator(_currency)]
@@ -154,6 +166,13 @@ class ApplicantInput(InputModel):
     in_host_country: bool | None = None
     last_permission_on_scheme: bool | None = None
     previous_extension: bool | None = None
+    declarations: (
+        Annotated[
+            dict[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)+$", max_length=60)], bool],
+            Field(max_length=MAX_DECLARATIONS),
+        ]
+        | None
+    ) = None
 
     def to_applicant(self) -> Applicant:
         """The domain `Applicant`: absent and null both mean not known, but for `invitation_ref`."""
@@ -180,6 +199,7 @@ class ApplicantInput(InputModel):
             in_host_country=self.in_host_country,
             last_permission_on_scheme=self.last_permission_on_scheme,
             previous_extension=self.previous_extension,
+            declarations=dict(self.declarations) if self.declarations is not None else None,
         )
 
     def _funds(self) -> Funds | None:

@@ -72,6 +72,10 @@ def _empty_dict() -> dict[DocumentKind, Dates]:
     return {}
 
 
+def _no_declarations() -> dict[str, Flags]:
+    return {}
+
+
 @dataclass(frozen=True, slots=True)
 class ApplicantColumns:
     """Many applicants, one array per fact (see `Applicant` for what each fact means).
@@ -80,7 +84,8 @@ class ApplicantColumns:
     date; requirements then use the application date, as for one applicant.
     `funds_amount` is in minor units (pence, cents). `document_issued` holds, for
     each kind, the issue date of the applicant's latest such document (``NaT`` if
-    they hold none, when `documents_known`).
+    they hold none, when `documents_known`). `declarations` holds, for each
+    declaration id any row answered, yes/no flags (``NOT_KNOWN`` where not answered).
     """
 
     nationality: Categorical
@@ -102,6 +107,7 @@ class ApplicantColumns:
     last_permission_on_scheme: Flags
     previous_extension: Flags
     document_issued: Mapping[DocumentKind, Dates] = field(default_factory=_empty_dict)
+    declarations: Mapping[str, Flags] = field(default_factory=_no_declarations)
 
     def __post_init__(self) -> None:
         size = len(self.nationality)
@@ -123,7 +129,7 @@ class ApplicantColumns:
             if isinstance(value, Categorical):
                 taken[column.name] = value.take(rows)
             elif isinstance(value, Mapping):
-                taken[column.name] = {kind: dates[rows] for kind, dates in value.items()}
+                taken[column.name] = {key: array[rows] for key, array in value.items()}
             else:
                 taken[column.name] = value[rows]
         return ApplicantColumns(**taken)  # type: ignore[arg-type]
@@ -135,10 +141,18 @@ class ApplicantColumns:
             return np.full(len(self), NOT_A_DATE)
         return dates
 
+    def declaration(self, declaration_id: str) -> Flags:
+        """Each row's answer to one declaration (``NOT_KNOWN``: not answered)."""
+        flags = self.declarations.get(declaration_id)
+        if flags is None:
+            return np.full(len(self), NOT_KNOWN, dtype=np.int8)
+        return flags
+
     @classmethod
     def from_applicants(cls, applicants: Sequence[Applicant]) -> ApplicantColumns:
         """The columns for a list of applicants, row `i` being `applicants[i]`."""
         kinds = {d.kind for a in applicants for d in (a.documents or ())}
+        declared = sorted({key for a in applicants for key in (a.declarations or {})})
         funds = [a.funds for a in applicants]
         amounts = [f.amount if f is not None else None for f in funds]
         return cls(
@@ -169,6 +183,7 @@ class ApplicantColumns:
             document_issued={
                 kind: _dates([a.latest_document(kind) for a in applicants]) for kind in kinds
             },
+            declarations={key: _flags([a.declared(key) for a in applicants]) for key in declared},
         )
 
 

@@ -7,7 +7,7 @@ from the scheme's data, so they give the same outcome for the same facts.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -30,7 +30,13 @@ from yms.eligibility.domain.outcome import (
 )
 from yms.kernel.countries import is_known_code, standard_name
 from yms.kernel.text import N_, Message, message
-from yms.schemes.domain.scheme import Arrangement, Requirements, Scheme, arrangement_id
+from yms.schemes.domain.scheme import (
+    Arrangement,
+    Provenance,
+    Requirements,
+    Scheme,
+    arrangement_id,
+)
 
 #: `ColumnResult.arrangement` codes for rows without an arrangement.
 NATIONALITY_NOT_KNOWN = -1
@@ -99,6 +105,9 @@ class Engine:
             for arrangement in scheme.arrangements
             for kind in ApplicationType
         }
+        self._assumptions = {
+            arrangement.id: _assumptions_of(arrangement) for arrangement in scheme.arrangements
+        }
 
     # --- building -----------------------------------------------------------------------
 
@@ -117,6 +126,8 @@ class Engine:
         yield from self._funds(spec)
         if spec.no_children_under_18 is not None:
             yield req.no_children_under_18(spec.no_children_under_18.rule)
+        for declaration in spec.declarations:
+            yield req.Declared(declaration.id, declaration.rule, declaration.requirement)
 
     def _ages(self, spec: Requirements) -> Iterator[req.Requirement]:
         leap_day = self.scheme.leap_day_birthday
@@ -227,9 +238,19 @@ class Engine:
             resolution.detail,
         )
         results: tuple[RequirementResult, ...] = (first,)
+        assumptions: dict[str, str] = {}
         if resolution.arrangement is not None:
             key = (resolution.arrangement.id, applicant.application_type)
             results += tuple(r.check(applicant) for r in self._requirements[key])
+            assumptions = self._assumptions[resolution.arrangement.id]
+        results = tuple(
+            replace(
+                result,
+                source=self.scheme.source_for(result.rule),
+                assumption=assumptions.get(result.id),
+            )
+            for result in results
+        )
         return EligibilityResult(
             self.scheme.id,
             self.scheme.version,
@@ -299,6 +320,32 @@ class Engine:
             eligible.astype(np.int8),
             outcomes,
         )
+
+
+def _assumptions_of(arrangement: Arrangement) -> dict[str, str]:
+    """Why each requirement that no public source gives was chosen, by requirement id.
+
+    The ids are those the builders above give their requirements.
+    """
+    spec = arrangement.requirements
+    named: dict[str, Provenance | None] = {
+        "age_maximum": spec.age_maximum,
+        "age_minimum": spec.age_minimum,
+        "previous_participation": spec.previous_participation,
+        "invitation": spec.invitation,
+        "qualification": spec.qualification,
+        "funds": spec.funds,
+        "funds_held": spec.funds_held,
+        "funds_evidence": spec.funds_evidence,
+        "children_under_18": spec.no_children_under_18,
+        **{document.kind.value: document for document in spec.documents},
+        **{declaration.id: declaration for declaration in spec.declarations},
+    }
+    return {
+        requirement_id: value.why
+        for requirement_id, value in named.items()
+        if value is not None and value.assumption and value.why
+    }
 
 
 _ENGINES: dict[int, tuple[Scheme, Engine]] = {}

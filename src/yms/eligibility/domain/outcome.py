@@ -8,6 +8,7 @@ from enum import StrEnum
 import numpy as np
 
 from yms.kernel.text import Message
+from yms.schemes.domain.scheme import Source
 
 JsonValue = str | int | bool | None
 
@@ -47,13 +48,20 @@ UNDECIDED = np.int8(-1)
 
 @dataclass(frozen=True, slots=True)
 class RequirementResult:
-    """One requirement applied to one applicant: outcome, the value seen, and why."""
+    """One requirement applied to one applicant: outcome, the value seen, and why.
+
+    `source` is the public document the rule comes from, where the scheme names
+    one; `assumption` says why the requirement was chosen when no public source
+    gives it (the scheme marks it ``assumption = true``).
+    """
 
     id: str
     rule: str
     outcome: Outcome
     value: JsonValue
     detail: Message
+    source: Source | None = None
+    assumption: str | None = None
 
 
 def overall(outcomes: list[Outcome]) -> bool | None:
@@ -100,6 +108,12 @@ class EligibilityResult:
                     "outcome": requirement.outcome.value,
                     "value": requirement.value,
                     "detail": requirement.detail.render(),
+                    "source": (
+                        {"name": requirement.source.title, "url": requirement.source.url}
+                        if requirement.source
+                        else None
+                    ),
+                    "assumption": requirement.assumption,
                 }
                 for requirement in self.requirements
             ],

@@ -305,6 +305,41 @@ def no_previous_extension(rule: str) -> Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Declared(Requirement):
+    """A scheme's declaration (e.g. health insurance): yes meets it, no fails it.
+
+    yms cannot check these from other facts, so it asks; one not answered is not
+    known, which keeps the overall answer from being "eligible" on age and
+    nationality alone.
+    """
+
+    id: str
+    rule: str
+    requirement: str
+
+    def check(self, applicant: Applicant) -> Result:
+        """Pass on yes, fail on no, not known when not answered."""
+        answer = applicant.declared(self.id)
+        if answer is None:
+            template = N_("Not known: you were not asked whether you have {requirement}.")
+            return self._result(
+                Outcome.UNKNOWN, None, message(template, requirement=self.requirement)
+            )
+        if answer:
+            template = N_("You said you have {requirement}.")
+            detail = message(template, requirement=self.requirement)
+            return self._result(Outcome.PASS, value=True, detail=detail)
+        template = N_("Not met: {requirement} is needed, and you said you do not have it.")
+        detail = message(template, requirement=self.requirement)
+        return self._result(Outcome.FAIL, value=False, detail=detail)
+
+    def check_columns(self, columns: ApplicantColumns) -> Flags:
+        """Column form of `check`."""
+        flags = columns.declaration(self.id)
+        return _choose(flags == col.NOT_KNOWN, flags == col.NO)
+
+
+@dataclass(frozen=True, slots=True)
 class InvitationHeld(Requirement):
     """An invitation to apply, issued from the ballot (e.g. YMS 4.2)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -67,16 +68,26 @@ class SchemeModel(BaseModel):
 
 
 class Provenance(SchemeModel):
-    """Where a value comes from: agreed rule text, or a proposal with its public source."""
+    """Where a value comes from: agreed rule text, or a proposal with its public source.
+
+    `assumption` marks a value no public source gives (yms chose it); `why` says
+    why it was chosen, and every page that shows the value says it is an assumption.
+    """
 
     proposed: StrictBool = False
     source: str | None = None
     note: str | None = None
+    assumption: StrictBool = False
+    why: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _proposed_needs_source(self) -> Self:
-        if self.proposed and not (self.source or self.note):
+        if self.proposed and not (self.source or self.note or self.why):
             raise ValueError("a proposed value needs a source or a note saying why it was chosen")
+        if self.assumption and not self.why:
+            raise ValueError("an assumption needs a why: say why the value was chosen")
+        if self.why and not self.assumption:
+            raise ValueError("why explains an assumption; set assumption = true, or drop why")
         return self
 
 
@@ -131,6 +142,24 @@ class DaysRequirement(RuleBased):
     days: StrictInt = Field(ge=0, le=3660)
 
 
+#: A declaration's id: a slug with at least one hyphen, so it never clashes with the
+#: eligibility engine's own requirement ids, which are written with underscores.
+DeclarationId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)+$", max_length=60)]
+
+
+class Declaration(RuleBased):
+    """A requirement yms cannot check from other facts, so it asks: yes meets it, no fails it.
+
+    E.g. health insurance for the whole stay. `requirement` names it in a sentence
+    ("health insurance for your whole stay"); `question` asks it, answered yes or no.
+    """
+
+    id: DeclarationId
+    requirement: str = Field(min_length=1, max_length=200)
+    question: str = Field(min_length=2, max_length=200, pattern=r"\?$")
+    hint: str | None = Field(default=None, max_length=400)
+
+
 class Requirements(SchemeModel):
     """The eligibility requirements of one arrangement for entry; absent ones do not apply."""
 
@@ -144,12 +173,16 @@ class Requirements(SchemeModel):
     funds_held: DaysRequirement | None = None
     funds_evidence: DaysRequirement | None = None
     no_children_under_18: RuleBased | None = None
+    declarations: tuple[Declaration, ...] = ()
 
     @model_validator(mode="after")
     def _one_requirement_per_document_kind(self) -> Self:
         kinds = [document.kind for document in self.documents]
         if len(kinds) != len(set(kinds)):
             raise ValueError("each document kind may be required only once")
+        ids = [declaration.id for declaration in self.declarations]
+        if len(ids) != len(set(ids)):
+            raise ValueError("each declaration id may be used only once")
         return self
 
 
@@ -309,6 +342,14 @@ class Source(SchemeModel):
     url: str = Field(pattern=r"^https?://")
 
 
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """A value no public source gives: where it is in the scheme, and why it was chosen."""
+
+    where: str
+    why: str
+
+
 class Scheme(SchemeModel):
     """One version of a scheme, consistent in itself."""
 
@@ -324,6 +365,10 @@ class Scheme(SchemeModel):
     extension_rule: RuleRef | None = None
     leap_day_birthday: LeapDayBirthday
     sources: tuple[Source, ...] = ()
+    #: Rule references by prefix (``"YMS"`` covers ``"YMS 3.3"``), each to a source id.
+    rule_sources: dict[Annotated[str, Field(min_length=1, max_length=120)], str] = Field(
+        default_factory=dict
+    )
     parties: dict[Annotated[CountryCode, BeforeValidator(_known_code)], str]
     arrangements: tuple[Arrangement, ...] = Field(min_length=1)
     allocations: tuple[Allocation, ...] = ()
@@ -337,6 +382,9 @@ class Scheme(SchemeModel):
 
     def _problems(self) -> Iterator[str]:
         source_ids = {source.id for source in self.sources}
+        for prefix, cited in self.rule_sources.items():
+            if cited not in source_ids:
+                yield f"rule_sources[{prefix!r}] names {cited!r}, which is not one of the sources"
         for cited in _cited_sources(self):
             if cited not in source_ids and not cited.startswith(("http://", "https://")):
                 yield f"source {cited!r} is neither a URL nor the id of one of the sources"
@@ -378,6 +426,10 @@ class Scheme(SchemeModel):
                         f"allocation {allocation.id} ballot={allocation.ballot} but arrangement "
                         f"{arrangement_id} {needs} an invitation"
                     )
+
+    @cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        return {source.id: source for source in self.sources}
 
     @cached_property
     def _by_id(self) -> dict[str, Arrangement]:
@@ -428,9 +480,58 @@ class Scheme(SchemeModel):
             self.effective_until is None or day < self.effective_until
         )
 
+    def source_for(self, rule: str) -> Source | None:
+        """The public source a rule reference comes from, if the scheme names one.
+
+        A source whose id is the reference itself (``"CU 2025"``) wins; otherwise
+        the longest prefix in `rule_sources` that the reference starts with, as a
+        whole word (``"YMS"`` covers ``"YMS 1.4.A"``, not ``"YMSX 1"``).
+        """
+        by_id = self._sources_by_id
+        if rule in by_id:
+            return by_id[rule]
+        matches = [
+            prefix
+            for prefix in self.rule_sources
+            if rule == prefix or rule.startswith((f"{prefix} ", f"{prefix}."))
+        ]
+        if not matches:
+            return None
+        return by_id.get(self.rule_sources[max(matches, key=len)])
+
+    def assumptions(self) -> tuple[Assumption, ...]:
+        """Every value marked as an assumption, once each, in file order.
+
+        `where` is a dotted path such as ``requirements.invitation`` (the same
+        for every arrangement that shares it) or
+        ``allocations.eu-to-uk-2027.emergency_brake``.
+        """
+        found: dict[str, Assumption] = {}
+        for arrangement in self.arrangements:
+            for where, value in _provenances(arrangement, ""):
+                found.setdefault(where, Assumption(where, str(value.why)))
+        for allocation in self.allocations:
+            for where, value in _provenances(allocation, f"allocations.{allocation.id}"):
+                found.setdefault(where, Assumption(where, str(value.why)))
+        return tuple(found.values())
+
     def party_name(self, code: str) -> str:
         """The scheme's own name for a party."""
         return self.parties.get(code, code)
+
+
+def _provenances(model: BaseModel, path: str) -> Iterator[tuple[str, Provenance]]:
+    """Every assumption inside `model`, with its dotted path (items by id where they have one)."""
+    if isinstance(model, Provenance) and model.assumption:
+        yield path, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if isinstance(item, BaseModel):
+                key = getattr(item, "id", None) or getattr(item, "kind", None)
+                inner = f"{name}.{key}" if isinstance(value, tuple) and key else name
+                yield from _provenances(item, f"{path}.{inner}" if path else inner)
 
 
 def _cited_sources(model: BaseModel) -> Iterator[str]:
