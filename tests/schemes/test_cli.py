@@ -86,3 +86,11 @@ def test_demo_runs_and_shows_checks(yms: Yms) -> None:
 
 def test_version(yms: Yms) -> None:
     assert yms("--version").stdout.startswith("yms ")
+
+
+def test_list_puts_the_scheme_in_force_first_under_the_right_headings(yms: Yms) -> None:
+    lines = yms("schemes", "list", "--json").stdout
+    listed = json.loads(lines)
+    assert listed[0]["id"] == "uk-yms"
+    assert listed[0]["title"].startswith("UK Youth Mobility")
+    assert listed[0]["status"] == "in_force"

@@ -24,6 +24,7 @@ from yms.ballot.services.entries import (
 from yms.kernel.dates import long_date
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
+from yms.platform.clock import today
 from yms.platform.web import forms
 from yms.platform.web.access import limited, require_role
 from yms.platform.web.context import context_of
@@ -133,10 +134,15 @@ async def details(request: Request, window_id: str) -> Response:
     if answers["nationality"] not in codes:
         errors["nationality"] = _("Select the nationality on your passport")
     try:
-        born = forms.read_date(form, "date-of-birth", _("your date of birth"))
+        born = forms.read_date(
+            form, "date-of-birth", _("Date of birth"), enter=_("Enter your date of birth")
+        )
         answers["date_of_birth"] = born.isoformat() if born else None
     except FieldError as error:
         errors[error.field] = error.message
+    else:
+        if born is not None and born >= today(context_of(request).clock):
+            errors["date-of-birth"] = _("Date of birth must be in the past")
     if asks_previous_participation(context_of(request), window_id):
         try:
             answers["previous_participation"] = forms.yes_no(

@@ -20,6 +20,7 @@ from yms.applications.services.evidence import add_evidence
 from yms.applications.services.identity import NOT_THE_ENTRANT, not_the_entrant
 from yms.applications.web import evidence_name
 from yms.eligibility.questions import Asking, FieldErrorsError
+from yms.kernel.dates import shown
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
@@ -249,7 +250,7 @@ def _declaration(
     fee = payment.fee_due(ctx, application)
     translate = translations().gettext
     refusals = [
-        (requirement.detail.render(translate), requirement.rule)
+        (requirement.detail.render(translate, show=shown), requirement.rule)
         for requirement in checks.failing(ctx, application)
     ]
     return render(
@@ -339,12 +340,12 @@ def payment_return(request: Request, case_ref: str) -> Response:
         return _see_other(f"{_base(application)}/confirmation")
     if isinstance(outcome, ApplicationState):  # withdrawn meanwhile
         return _see_other(_base(application))
-    shown = {PaymentState.CANCELLED: "cancelled", None: "missing"}
+    outcomes = {PaymentState.CANCELLED: "cancelled", None: "missing"}
     return render(
         request,
         "apply/payment_failed.html",
         form=False,
-        outcome=shown.get(outcome, "failed"),  # failed, or not finished: the same advice
+        outcome=outcomes.get(outcome, "failed"),  # failed, or not finished: the same advice
         base=_base(application),
         retry=f"{_base(application)}/declaration",
     )

@@ -42,7 +42,7 @@ def _choices(request: Request) -> list[tuple[Scheme, list[tuple[Arrangement, str
     ctx = context_of(request)
     on = today(ctx.clock)
     found = []
-    for scheme_id in ctx.catalogue.ids():
+    for scheme_id in ctx.catalogue.ids_in_force_first():
         scheme = ctx.catalogue.latest(scheme_id)
         if not scheme.in_force_on(on) or scheme.status is not SchemeStatus.IN_FORCE:
             continue
