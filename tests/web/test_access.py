@@ -20,6 +20,7 @@ GET_ROUTES = {
     "/check/{slug}": "anyone",
     "/ballots": "anyone",
     "/ballots/{window_id}": "anyone",
+    "/ballots/{window_id}/record.json": "anyone",
     "/accessibility": "anyone",
     "/privacy": "anyone",
     "/sign-up": "anyone",
