@@ -49,3 +49,22 @@ def test_an_entrant_not_yet_invited_sees_their_place_on_the_waiting_list(
     after = browser.get("/applications").text
     assert f"You are number {mine.position} on the waiting list." in after
     assert "Invitations have reached number 1." in after
+
+
+def test_the_invitation_names_the_scheme_deadline_fees_and_documents(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    invitation = invited(browser, web_ctx, clock)
+    page = browser.get(f"/invitations/{invitation}").text
+    assert "UK Youth Mobility Scheme" in page
+    assert "9:00am on 4 March 2027 (UTC)" in page  # 90 days after the invitation
+    bill = page.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0]
+    assert "Application fee" in bill
+    assert "Health charge for 2 years of leave" in bill
+    assert "Total" in bill
+    assert bill.count("£") == 3
+    assert "the photo page of your passport" in page
+    assert "your latest bank statement" in page
+    refused = browser.post(f"/invitations/{invitation}", {})
+    assert refused.status_code == 400
+    assert "Application fee" in refused.text  # the page keeps everything beside the error
