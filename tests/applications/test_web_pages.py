@@ -68,3 +68,49 @@ def test_the_invitation_names_the_scheme_deadline_fees_and_documents(
     refused = browser.post(f"/invitations/{invitation}", {})
     assert refused.status_code == 400
     assert "Application fee" in refused.text  # the page keeps everything beside the error
+
+
+def pay(browser: Browser, web_ctx: ServiceContext, case_url: str) -> None:
+    browser.get(f"{case_url}/declaration")
+    to_pay = browser.post(f"{case_url}/declaration", {"declaration": "agreed"}).headers["location"]
+    browser.get(to_pay)
+    returned = browser.post(to_pay, {"outcome": "pay"}).headers["location"]
+    browser.get(returned.removeprefix(web_ctx.public_url))
+
+
+def test_after_submitting_the_account_offers_no_continue(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    invitation = invited(browser, web_ctx, clock)
+    case_url = apply_until_payment(browser, invitation)
+    assert "Continue your application" in browser.get("/applications").text  # a draft
+    pay(browser, web_ctx, case_url)
+    overview = browser.get("/applications").text
+    assert "Continue your application" not in overview
+    assert f'href="{case_url}">See your application' in overview
+
+
+def test_after_withdrawing_the_account_offers_no_continue_and_the_banner_says_so(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    case_url = apply_until_payment(browser, invited(browser, web_ctx, clock))
+    case_ref = case_url.rsplit("/", 1)[1]
+    browser.get(f"{case_url}/withdraw")
+    withdrawn = browser.post(f"{case_url}/withdraw", {"withdraw": "yes"})
+    page = browser.get(withdrawn.headers["location"]).text
+    assert "govuk-notification-banner--success" in page
+    assert f"You have withdrawn your application {case_ref}" in page
+    assert "Withdraw this application" not in page
+    assert "Continue your application" not in browser.get("/applications").text
+    # The banner is news once: the case page itself just says withdrawn.
+    assert "govuk-notification-banner" not in browser.get(case_url).text
+
+
+def test_the_first_upload_goes_back_to_the_last_question(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    case_url = apply_until_payment(browser, invited(browser, web_ctx, clock))
+    first = browser.get(f"{case_url}/evidence/passport").text
+    assert f'<a href="{case_url}/savings" class="govuk-back-link">' in first
+    second = browser.get(f"{case_url}/evidence/bank_statement").text
+    assert f'<a href="{case_url}/evidence/passport" class="govuk-back-link">' in second

@@ -146,8 +146,22 @@ def _evidence_page(
         name=name,
         current=current,
         action=f"{_base(application)}/evidence/{kind}",
-        back=f"{_base(application)}/continue",
+        back=_before_evidence(request, application, kind),
     )
+
+
+def _before_evidence(request: Request, application: ApplicationView, kind: str) -> str:
+    """The page before an upload: the previous upload, or the last question asked.
+
+    Not "continue", which leads straight back to the first missing upload.
+    """
+    base = _base(application)
+    kinds = list(evidence_needed(cases.arrangement_of(context_of(request).catalogue, application)))
+    index = kinds.index(kind) if kind in kinds else 0
+    if index > 0:
+        return f"{base}/evidence/{kinds[index - 1]}"
+    steps = asked(_asking(request, application), application.answers)
+    return f"{base}/{steps[-1].slug}" if steps else "/applications"
 
 
 def _require_needed(request: Request, application: ApplicationView, kind: str) -> None:
@@ -361,10 +375,13 @@ def confirmation(request: Request, case_ref: str) -> Response:
 
 
 @router.get("/applications/{case_ref}")
-def case(request: Request, case_ref: str) -> Response:
-    """Journey 5: the case's status, timeline and messages."""
+def case(request: Request, case_ref: str, withdrawn: str = "") -> Response:
+    """Journey 5: the case's status, timeline and messages (and a banner just after withdrawing)."""
     _account, application = _load(request, case_ref)
-    return render(request, "applications/case.html", application=application)
+    just_withdrawn = withdrawn == "yes" and application.state is ApplicationState.WITHDRAWN
+    return render(
+        request, "applications/case.html", application=application, just_withdrawn=just_withdrawn
+    )
 
 
 @router.get("/applications/{case_ref}/withdraw")
@@ -393,6 +410,7 @@ async def withdraw(request: Request, case_ref: str) -> Response:
         )
     if choice == "yes":
         drafts.withdraw(context_of(request), account_id, case_ref)
+        return _see_other(f"{_base(application)}?withdrawn=yes")
     return _see_other(_base(application))
 
 

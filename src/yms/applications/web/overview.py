@@ -29,11 +29,14 @@ def overview(request: Request) -> Response:
     """Every entry of this account, its result, and its invitation if any."""
     account_id = require_role(request, "applicant")
     ctx = context_of(request)
+    applications = _applications(request, account_id)
     return render(
         request,
         "applications/overview.html",
         entries=entries_of(ctx, account_id),
-        applications=_applications(request, account_id),
+        applications=applications,
+        # An accepted invitation leads to its application: continued while a draft, seen after.
+        by_invitation={a.invitation_ref: a for a in applications if a.invitation_ref},
     )
 
 
