@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
-from tests.ballot.builders import drawn_window, enter_in_browser, hong_kong_window
+from tests.ballot.builders import (
+    BROWSER_IDENTITY,
+    drawn_window,
+    enter_in_browser,
+    hong_kong_window,
+)
 from tests.fixtures.web import Browser, sign_up_and_in
 from yms.ballot.domain.record import DrawRecord
 from yms.ballot.services import windows as ballot_windows
@@ -58,3 +64,18 @@ def test_an_entrant_is_not_offered_the_ballot_again(
     page = browser.get("/ballots/hk-2026-1").text
     assert "Enter this ballot" not in page
     assert "You have entered this ballot" in page
+
+
+def test_a_refusal_at_entry_writes_its_dates_in_long_form(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    hong_kong_window(web_ctx)
+    sign_up_and_in(browser, web_ctx, "ana@example.org")
+    browser.get("/ballots/hk-2026-1/enter")
+    too_old = {**BROWSER_IDENTITY, "date-of-birth-year": "1990"}
+    assert browser.post("/ballots/hk-2026-1/enter", too_old).status_code == 303
+    browser.get("/ballots/hk-2026-1/check-answers")
+    refused = browser.post("/ballots/hk-2026-1/confirm")
+    assert refused.status_code == 409
+    assert "25 November 2026" in refused.text
+    assert re.findall(r"\b\d{4}-\d{2}-\d{2}\b", refused.text) == []

@@ -26,6 +26,7 @@ from yms.ballot.tables import BallotEntry, BallotWindow
 from yms.eligibility.domain import Outcome
 from yms.eligibility.domain.applicant import Applicant
 from yms.eligibility.services import check_against
+from yms.kernel.dates import shown
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.identity import Identity, InvalidPassportNumberError
 from yms.kernel.validation import FieldProblem
@@ -138,7 +139,8 @@ def _check_eligible(ctx: ServiceContext, window: BallotWindow, request: EntryReq
     for requirement in result.requirements:
         if requirement.id in CHECKED_AT_ENTRY and requirement.outcome is Outcome.FAIL:
             raise RefusedError(
-                f"You cannot enter this ballot: {requirement.detail} ({requirement.rule}). "
+                f"You cannot enter this ballot: {requirement.detail.render(show=shown)} "
+                f"({requirement.rule}). "
                 "Only people the scheme could accept may enter, so that every place "
                 "drawn can be used."
             )
