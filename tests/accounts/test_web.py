@@ -321,3 +321,11 @@ def test_an_applicant_signing_in_lands_on_their_account(
     assert 'href="/account"' in home.text
     assert 'href="/operator"' not in home.text
     assert browser.get("/operator").status_code == 403
+
+
+def test_sign_up_shows_every_mistake_at_once(browser: Browser) -> None:
+    browser.get("/sign-up")
+    page = browser.post("/sign-up", {"email": "not an address", "password": "short"})
+    assert page.status_code == 400
+    assert '<a href="#email">Enter an email address in the correct format' in page.text
+    assert '<a href="#password">Password must be 10 characters or more</a>' in page.text

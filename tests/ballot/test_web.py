@@ -43,7 +43,7 @@ def test_entry_mistakes_are_shown_next_to_the_fields(
     for field, message in [
         ("passport-number", "Enter your passport number"),
         ("nationality", "Select the nationality on your passport"),
-        ("date-of-birth", "Your date of birth must be a real date"),
+        ("date-of-birth", "Date of birth must be a real date"),
     ]:
         assert f'<a href="#{field}">{message}</a>' in response.text
 

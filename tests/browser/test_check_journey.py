@@ -25,7 +25,7 @@ def test_check_if_you_can_apply(visit: Visit) -> None:
     page.get_by_label("Year", exact=True).fill("1999")
     visit.submit()  # 31 February
     expect(page.locator(".govuk-error-message")).to_contain_text("must be a real date")
-    page.get_by_role("link", name="Your date of birth must be a real date").click()
+    page.get_by_role("link", name="Date of birth must be a real date").click()
     expect(page.get_by_label("Day", exact=True)).to_be_focused()
     page.get_by_label("Day", exact=True).fill("28")
     visit.submit()

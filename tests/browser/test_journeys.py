@@ -109,7 +109,7 @@ def test_an_operator_lands_on_the_operator_page(visit: Visit, web_ctx: ServiceCo
 def enter_ballot(visit: Visit) -> str:
     page = visit.page
     visit.goto("/ballots")
-    page.get_by_role("link", name="hk-2026-1").click()
+    page.get_by_role("link", name="Hong Kong 2025 ballot").click()
     visit.check()
     page.get_by_role("button", name="Enter this ballot").click()
     visit.check()

@@ -12,3 +12,9 @@ def test_schemes(live_server: LiveServer) -> None:
     assert response.status_code == 200
     ids = {scheme["id"] for scheme in response.json()}
     assert ids == {"uk-yms", "eu-uk-2024", "eu-uk-yes"}
+
+
+def test_the_scheme_in_force_comes_first(live_server: LiveServer) -> None:
+    listed = httpx.get(f"{live_server.url}/api/v1/schemes").json()
+    assert listed[0]["id"] == "uk-yms"
+    assert listed[0]["status"] == "in_force"

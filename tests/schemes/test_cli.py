@@ -135,3 +135,11 @@ def test_list_puts_each_value_under_its_heading(yms: Yms) -> None:
     row = next(line for line in text.splitlines() if "uk-yms" in line)
     assert header.index("title") <= row.index("UK Youth Mobility Scheme")
     assert header.index("status") <= row.index("in force")
+
+
+def test_list_puts_the_scheme_in_force_first_under_the_right_headings(yms: Yms) -> None:
+    lines = yms("schemes", "list", "--json").stdout
+    listed = json.loads(lines)
+    assert listed[0]["id"] == "uk-yms"
+    assert listed[0]["title"].startswith("UK Youth Mobility")
+    assert listed[0]["status"] == "in_force"

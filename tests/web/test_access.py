@@ -22,6 +22,7 @@ GET_ROUTES = {
     "/schemes/{scheme_id}": "anyone",
     "/ballots": "anyone",
     "/ballots/{window_id}": "anyone",
+    "/ballots/{window_id}/record.json": "anyone",
     "/accessibility": "anyone",
     "/privacy": "anyone",
     "/sign-up": "anyone",

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from yms.accounts.domain import Role, check_password, normalise_email
 from yms.accounts.tables import Account, AccountToken
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
+from yms.kernel.validation import FieldProblem
 from yms.platform.context import ServiceContext
 from yms.platform.mail import outbox as notifications
 from yms.platform.unit_of_work import UnitOfWork
@@ -110,8 +111,19 @@ class _NewAccount:
 def _prepare(
     ctx: ServiceContext, email: str, password: str, *, role: Role, confirmed: bool
 ) -> _NewAccount:
-    address = normalise_email(email)
-    check_password(password, address)
+    # Both fields are checked before either is refused, so the page shows every mistake.
+    problems: list[FieldProblem] = []
+    try:
+        address = normalise_email(email)
+    except InvalidInputError as error:
+        problems.extend(error.problems)
+        address = email.strip().lower()
+    try:
+        check_password(password, address)
+    except InvalidInputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InvalidInputError(problems)
     return _NewAccount(
         "acct_" + secrets.token_hex(12),
         address,

@@ -6,11 +6,13 @@ two journeys ask alike and feed one eligibility engine.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from yms.eligibility.questions import STEP_BY_SLUG, Asking, FieldErrorsError, Step, needed
+from yms.kernel.dates import long_date
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError, _
 
@@ -45,7 +47,12 @@ def _read_passport(form: FormData, asking: Asking, answers: Answers) -> None:
         personal.pop("passport_number", None)
         errors.append(error)
     try:
-        expiry = forms.read_date(form, "passport-expiry", _("the expiry date"))
+        expiry = forms.read_date(
+            form,
+            "passport-expiry",
+            _("Expiry date"),
+            enter=_("Enter the expiry date of your passport"),
+        )
     except FieldError as error:
         errors.append(error)
     else:
@@ -82,7 +89,10 @@ PASSPORT = Step(
     lambda _s, _a: True,
     _read_passport,
     lambda _s, a: (
-        f"{a['personal']['passport_number']}, {_('expires')} {a['personal']['passport_expiry']}"
+        _("{number}, expires {date}").format(
+            number=a["personal"]["passport_number"],
+            date=long_date(date.fromisoformat(a["personal"]["passport_expiry"])),
+        )
         if a.get("personal", {}).get("passport_expiry") and a["personal"].get("passport_number")
         else None
     ),

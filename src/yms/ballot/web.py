@@ -6,6 +6,7 @@ public entry reference and the seed commitment published when the window opened.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from yms.accounts import services as accounts
 from yms.ballot.domain.states import InvitationState, WindowState
+from yms.ballot.services import public
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import (
     EntryRequest,
@@ -25,6 +27,7 @@ from yms.ballot.services.entries import (
 from yms.kernel.dates import long_date
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
+from yms.platform.clock import today
 from yms.platform.web import forms
 from yms.platform.web.access import limited, require_role
 from yms.platform.web.context import context_of
@@ -80,19 +83,42 @@ def _closed(request: Request, window: Any) -> Response:
 
 @router.get("/ballots")
 def ballots(request: Request) -> Response:
-    """Every ballot window, with the seed commitment published when it opened."""
-    windows = ballot_windows.list_windows(context_of(request))
-    return render(request, "ballots/list.html", form=False, windows=windows)
+    """Every ballot window, by its allocation's name, with its closing time and status."""
+    ctx = context_of(request)
+    windows = ballot_windows.list_windows(ctx)
+    return render(
+        request,
+        "ballots/list.html",
+        form=False,
+        windows=windows,
+        titles=public.ballot_titles(ctx, windows),
+    )
 
 
 @router.get("/ballots/{window_id}")
 def ballot(request: Request, window_id: str) -> Response:
-    """One ballot window: its places, dates, state and published values."""
+    """One ballot: who it is for, its dates, places and state, and its published record."""
+    ctx = context_of(request)
     try:
-        window = ballot_windows.status(context_of(request), window_id)
+        page = public.ballot_page(ctx, window_id)
     except NotFoundError:
         return render(request, "errors/404.html", status=404, form=False)
-    return render(request, "ballots/window.html", form=False, window=window)
+    account_id = visit_of(request).account_id
+    entered = account_id is not None and any(
+        entry.window_id == window_id for entry in entries_of(ctx, account_id)
+    )
+    return render(request, "ballots/window.html", form=False, page=page, entered=entered)
+
+
+@router.get("/ballots/{window_id}/record.json")
+def record(request: Request, window_id: str) -> Response:
+    """The published draw record, exactly as `yms ballot publish` writes it; 404 until then."""
+    try:
+        drawn = public.published_record(context_of(request), window_id)
+    except NotFoundError:
+        return render(request, "errors/404.html", status=404, form=False)
+    body = json.dumps(drawn.as_json(), indent=2) + "\n"
+    return Response(body, media_type="application/json")
 
 
 @router.get("/ballots/{window_id}/enter")
@@ -150,10 +176,15 @@ async def details(request: Request, window_id: str) -> Response:
     if answers["nationality"] not in codes:
         errors["nationality"] = _("Select the nationality on your passport")
     try:
-        born = forms.read_date(form, "date-of-birth", _("your date of birth"))
+        born = forms.read_date(
+            form, "date-of-birth", _("Date of birth"), enter=_("Enter your date of birth")
+        )
         answers["date_of_birth"] = born.isoformat() if born else None
     except FieldError as error:
         errors[error.field] = error.message
+    else:
+        if born is not None and born >= today(context_of(request).clock):
+            errors["date-of-birth"] = _("Date of birth must be in the past")
     if asks_previous_participation(context_of(request), window_id):
         try:
             answers["previous_participation"] = forms.yes_no(

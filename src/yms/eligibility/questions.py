@@ -81,7 +81,10 @@ def asking_for(catalogue: Catalogue, answers: Mapping[str, Any], today: date) ->
         scheme=scheme,
         arrangement=arrangement_of(scheme, answers),
         today=today,
-        schemes=[scheme_version(catalogue, scheme_id, today) for scheme_id in catalogue.ids()],
+        schemes=[
+            scheme_version(catalogue, scheme_id, today)
+            for scheme_id in catalogue.ids_in_force_first()
+        ],
     )
 
 
@@ -120,20 +123,27 @@ def _read_host(form: FormData, asking: Asking, answers: Answers) -> None:
 
 def _read_birth(form: FormData, asking: Asking, answers: Answers) -> None:
     answers["typed_date_of_birth"] = forms.typed_date(form, "date-of-birth")
-    born = forms.read_date(form, "date-of-birth", _("your date of birth"))
+    born = forms.read_date(
+        form, "date-of-birth", _("Date of birth"), enter=_("Enter your date of birth")
+    )
     assert born is not None  # noqa: S101 - required
     if born >= asking.today:
-        raise FieldError("date-of-birth", _("Your date of birth must be in the past"))
+        raise FieldError("date-of-birth", _("Date of birth must be in the past"))
     answers["applicant"]["date_of_birth"] = born.isoformat()
 
 
 def _read_start(form: FormData, asking: Asking, answers: Answers) -> None:
     answers.setdefault("typed", {})["start-date"] = forms.typed_date(form, "start-date")
-    start = forms.read_date(form, "start-date", _("the date you plan to start"), required=False)
+    start = forms.read_date(form, "start-date", _("Date you plan to start"), required=False)
     if start is not None and start < asking.today:
-        raise FieldError("start-date", _("The date you plan to start must be today or later"))
+        raise FieldError("start-date", _("Date you plan to start must be today or in the future"))
     # An empty answer says "not sure yet": asked, and not known.
     answers["applicant"]["valid_from"] = start.isoformat() if start else ""
+
+
+def _birth_summary(_scheme: Scheme | None, answers: Answers) -> str | None:
+    born = answers.get("applicant", {}).get("date_of_birth")
+    return long_date(date.fromisoformat(born)) if born else None
 
 
 def _start_summary(_scheme: Scheme | None, answers: Answers) -> str | None:
@@ -187,12 +197,24 @@ def _read_documents(form: FormData, asking: Asking, answers: Answers) -> None:
     arrangement = asking.arrangement
     assert arrangement is not None  # noqa: S101
     documents = []
+    errors: list[FieldError] = []
     for requirement in arrangement.requirements.documents:
         field = f"issued-{requirement.kind.value.replace('_', '-')}"
         answers.setdefault("typed", {})[field] = forms.typed_date(form, field)
-        issued = forms.read_date(form, field, _("the date it was issued"), required=False)
-        if issued is not None:
+        name = _("Date your {document} was issued").format(document=requirement.kind.description)
+        try:
+            issued = forms.read_date(form, field, name, required=False)
+        except FieldError as error:
+            errors.append(error)
+            continue
+        if issued is not None and issued > asking.today:
+            errors.append(
+                FieldError(field, _("{name} must be today or in the past").format(name=name))
+            )
+        elif issued is not None:
             documents.append({"kind": requirement.kind.value, "issued": issued.isoformat()})
+    if errors:
+        raise FieldErrorsError(errors)
     answers["applicant"]["documents"] = documents
 
 
@@ -259,7 +281,10 @@ def _read_funds(form: FormData, asking: Asking, answers: Answers) -> None:
         (
             "latest_evidence_date",
             lambda: forms.read_date(
-                form, "latest-statement", _("the date of your latest statement")
+                form,
+                "latest-statement",
+                _("Date of your latest statement"),
+                enter=_("Enter the date of your latest statement"),
             ),
         ),
     ):
@@ -272,7 +297,7 @@ def _read_funds(form: FormData, asking: Asking, answers: Answers) -> None:
         errors.append(
             FieldError(
                 "latest-statement",
-                _("The date of your latest statement must be today or in the past"),
+                _("Date of your latest statement must be today or in the past"),
             )
         )
     if errors:
@@ -318,7 +343,13 @@ def _document_names(_scheme: Scheme | None, answers: Answers) -> str | None:
         return None
     if not documents:
         return _("None yet")
-    return ", ".join(f"{DocumentKind(d['kind']).description}: {d['issued']}" for d in documents)
+    return ", ".join(
+        _("{document}: issued {date}").format(
+            document=DocumentKind(d["kind"]).description.capitalize(),
+            date=long_date(date.fromisoformat(d["issued"])),
+        )
+        for d in documents
+    )
 
 
 def _funds_summary(_scheme: Scheme | None, answers: Answers) -> str | None:
@@ -329,7 +360,7 @@ def _funds_summary(_scheme: Scheme | None, answers: Answers) -> str | None:
         amount=funds["amount"],
         currency=funds["currency"],
         days=funds["held_days"],
-        date=funds["latest_evidence_date"],
+        date=long_date(date.fromisoformat(funds["latest_evidence_date"])),
     )
 
 
@@ -371,7 +402,7 @@ STEPS: tuple[Step, ...] = (
         "check/date_of_birth.html",
         lambda _s, arrangement: arrangement is not None,
         _read_birth,
-        lambda _s, a: a.get("applicant", {}).get("date_of_birth"),
+        _birth_summary,
         _("What is your date of birth?"),
     ),
     Step(

@@ -27,6 +27,7 @@ from yms.eligibility.questions import (
     previous,
 )
 from yms.eligibility.services import applicant_from_answers, check_against
+from yms.kernel.dates import shown
 from yms.platform.clock import today
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
@@ -132,7 +133,7 @@ def result(request: Request) -> Response:
             "id": requirement.id,
             "rule": requirement.rule,
             "outcome": requirement.outcome.value,
-            "detail": requirement.detail.render(gettext),
+            "detail": requirement.detail.render(gettext, show=shown),
             "source": requirement.source,
             "assumption": requirement.assumption,
         }

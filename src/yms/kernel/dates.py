@@ -71,3 +71,12 @@ def long_time(value: datetime) -> str:
     """``9:00am on 25 November 2026 (UTC)``, as GOV.UK writes times (in UTC)."""
     hour = value.strftime("%I").lstrip("0")
     return f"{hour}:{value:%M}{value:%p}".lower() + f" on {long_date(value)} (UTC)"
+
+
+def shown(value: object) -> object:
+    """A value as a page shows it: dates (and times) in GOV.UK's long form, others as they are."""
+    if isinstance(value, datetime):
+        return long_time(value)
+    if isinstance(value, date):
+        return long_date(value)
+    return value

@@ -21,6 +21,10 @@ def _untranslated(template: str) -> str:
     return template
 
 
+def _as_is(value: object) -> object:
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """A sentence for a person: an English template and the values it names."""
@@ -28,9 +32,19 @@ class Message:
     template: str
     params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
-    def render(self, translate: Callable[[str], str] = _untranslated) -> str:
-        """Return the sentence, translated by `translate` and filled in."""
-        return translate(self.template).format_map(dict(self.params))
+    def render(
+        self,
+        translate: Callable[[str], str] = _untranslated,
+        *,
+        show: Callable[[object], object] = _as_is,
+    ) -> str:
+        """Return the sentence, translated by `translate` and filled in.
+
+        `show` turns each value into what the reader sees (a page writes a date
+        as "25 November 2026"); by default values are shown as they are.
+        """
+        params = {name: show(value) for name, value in self.params.items()}
+        return translate(self.template).format_map(params)
 
     def __str__(self) -> str:
         return self.render()

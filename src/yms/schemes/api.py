@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/v1")
 
 @router.get("/schemes")
 def schemes(request: Request) -> list[dict[str, Any]]:
-    """Every scheme version: id, version, title, status and effective dates."""
+    """Every scheme version (schemes in force first): id, version, title, status and dates."""
     catalogue = context_of(request).catalogue
     return [
         {
@@ -27,5 +27,6 @@ def schemes(request: Request) -> list[dict[str, Any]]:
             else None,
             "arrangements": len(scheme.arrangements),
         }
-        for scheme in catalogue.schemes
+        for scheme_id in catalogue.ids_in_force_first()
+        for scheme in catalogue.versions(scheme_id)
     ]

@@ -26,7 +26,14 @@ from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from yms.kernel.countries import is_known_code
 from yms.kernel.validation import field_problems
-from yms.schemes.domain.scheme import Arrangement, CountryCode, Scheme, Terms, arrangement_id
+from yms.schemes.domain.scheme import (
+    Arrangement,
+    CountryCode,
+    Scheme,
+    SchemeStatus,
+    Terms,
+    arrangement_id,
+)
 
 
 class SchemeFileError(ValueError):
@@ -187,6 +194,16 @@ class Catalogue:
     def ids(self) -> list[str]:
         """Every scheme id, sorted."""
         return sorted({scheme.id for scheme in self.schemes})
+
+    def ids_in_force_first(self) -> list[str]:
+        """Every scheme id, those in force before those only proposed, each group by id.
+
+        People look for the scheme they can use today first, wherever schemes are listed.
+        """
+        return sorted(self.ids(), key=lambda scheme_id: (not self._in_force(scheme_id), scheme_id))
+
+    def _in_force(self, scheme_id: str) -> bool:
+        return self.latest(scheme_id).status is SchemeStatus.IN_FORCE
 
     def versions(self, scheme_id: str) -> list[Scheme]:
         """Every version of a scheme, oldest first; raises `UnknownSchemeError` if none."""

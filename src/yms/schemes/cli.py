@@ -13,13 +13,18 @@ app = typer.Typer(help="List and show scheme versions.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_schemes() -> None:
-    """List every scheme version: id, version, status, dates and size."""
+def list_schemes(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every scheme version, those in force first: id, version, status, dates and size."""
     from rich.console import Console  # noqa: PLC0415 - commands import what they use
 
     from yms.schemes.catalogue import shipped  # noqa: PLC0415
-    from yms.schemes.report import schemes_table  # noqa: PLC0415
+    from yms.schemes.report import schemes_json, schemes_table  # noqa: PLC0415
 
+    if as_json:
+        print(json.dumps(schemes_json(shipped().schemes), indent=2))  # noqa: T201 - the output
+        return
     Console().print(schemes_table(shipped().schemes))
 
 

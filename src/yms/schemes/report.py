@@ -16,6 +16,7 @@ from yms.schemes.domain.scheme import (
     Provenance,
     Requirements,
     Scheme,
+    SchemeStatus,
 )
 
 MONTHS_PER_YEAR = 12
@@ -28,20 +29,39 @@ def _marked(text: str, value: Provenance | None) -> str:
     return f"{ASSUMPTION} — {text}" if value is not None and value.assumption else text
 
 
+def listing_order(schemes: Sequence[Scheme]) -> list[Scheme]:
+    """Scheme versions as every list shows them: schemes in force first, then by id and date."""
+    in_force = {s.id for s in schemes if s.status is SchemeStatus.IN_FORCE}
+    return sorted(schemes, key=lambda s: (s.id not in in_force, s.id, s.effective_from))
+
+
+def schemes_json(schemes: Sequence[Scheme]) -> list[dict[str, object]]:
+    """One object per scheme version, in listing order."""
+    return [
+        {
+            "id": scheme.id,
+            "version": scheme.version,
+            "title": scheme.title,
+            "status": scheme.status.value,
+            "effective_from": scheme.effective_from.isoformat(),
+            "arrangements": len(scheme.arrangements),
+            "allocations": len(scheme.allocations),
+        }
+        for scheme in listing_order(schemes)
+    ]
+
+
 def schemes_table(schemes: Sequence[Scheme]) -> Table:
-    """One row per scheme version."""
+    """One row per scheme version; ids and versions are never cut."""
     table = Table(title="Scheme versions", title_justify="left")
-    for column in (
-        "id",
-        "version",
-        "title",
-        "status",
-        "in force from",
-        "arrangements",
-        "allocations",
-    ):
-        table.add_column(column)
-    for scheme in sorted(schemes, key=lambda s: (s.id, s.effective_from)):
+    table.add_column("id", no_wrap=True)
+    table.add_column("version", no_wrap=True)
+    table.add_column("title")
+    table.add_column("status")
+    table.add_column("in force from", no_wrap=True)
+    table.add_column("arrangements", justify="right")
+    table.add_column("allocations", justify="right")
+    for scheme in listing_order(schemes):
         table.add_row(
             scheme.id,
             scheme.version,

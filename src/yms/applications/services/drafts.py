@@ -18,7 +18,7 @@ from yms.applications.services.cases import (
 from yms.applications.tables import Application
 from yms.ballot.domain.refs import normalise_ref
 from yms.ballot.domain.states import InvitationState
-from yms.ballot.services.invitations import invitation_held_by
+from yms.ballot.services.invitations import HeldInvitation, invitation_held_by
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
@@ -121,6 +121,32 @@ def start_direct(ctx: ServiceContext, account_id: str, scheme_id: str, arrangeme
         return _new_draft(uow, ctx, account_id, arrangement, scheme=scheme, invitation_ref=None)
 
 
+def _invited_to(ctx: ServiceContext, invitation: HeldInvitation) -> tuple[Scheme, Arrangement]:
+    """The scheme version and arrangement an invitation lets its holder apply under."""
+    scheme = ctx.catalogue.get(invitation.scheme_id, invitation.scheme_version)
+    allocation = scheme.allocation(invitation.allocation_id)
+    arrangement = next(
+        (
+            a
+            for a in (scheme.arrangements_of(allocation) if allocation else ())
+            if a.nationality == invitation.nationality
+        ),
+        None,
+    )
+    if arrangement is None:  # pragma: no cover - an entry's nationality is the allocation's
+        raise RefusedError("This invitation is not for your nationality")
+    return scheme, arrangement
+
+
+def invitation_terms(
+    ctx: ServiceContext, account_id: str, invitation_ref: str
+) -> tuple[Scheme, Arrangement]:
+    """What the account's invitation is to apply for; anyone else's is `NotFoundError`."""
+    with ctx.database.reading() as session:
+        invitation = invitation_held_by(session, account_id, invitation_ref)
+    return _invited_to(ctx, invitation)
+
+
 def start_for_invitation(ctx: ServiceContext, account_id: str, invitation_ref: str) -> str:
     """The draft for an accepted invitation (created on first call); returns its case reference."""
     ref = normalise_ref(invitation_ref)
@@ -136,18 +162,7 @@ def start_for_invitation(ctx: ServiceContext, account_id: str, invitation_ref: s
             raise RefusedError("Accept the invitation before applying")
         if uow.now() >= invitation.expires_at:
             raise RefusedError("This invitation has expired")
-        scheme = ctx.catalogue.get(invitation.scheme_id, invitation.scheme_version)
-        allocation = scheme.allocation(invitation.allocation_id)
-        arrangement = next(
-            (
-                a
-                for a in (scheme.arrangements_of(allocation) if allocation else ())
-                if a.nationality == invitation.nationality
-            ),
-            None,
-        )
-        if arrangement is None:  # pragma: no cover - an entry's nationality is the allocation's
-            raise RefusedError("This invitation is not for your nationality")
+        scheme, arrangement = _invited_to(ctx, invitation)
         return _new_draft(uow, ctx, account_id, arrangement, scheme=scheme, invitation_ref=ref)
 
 

@@ -20,6 +20,7 @@ from yms.applications.services.evidence import add_evidence
 from yms.applications.services.identity import NOT_THE_ENTRANT, not_the_entrant
 from yms.applications.web import evidence_name
 from yms.eligibility.questions import Asking, FieldErrorsError
+from yms.kernel.dates import shown
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
@@ -145,8 +146,22 @@ def _evidence_page(
         name=name,
         current=current,
         action=f"{_base(application)}/evidence/{kind}",
-        back=f"{_base(application)}/continue",
+        back=_before_evidence(request, application, kind),
     )
+
+
+def _before_evidence(request: Request, application: ApplicationView, kind: str) -> str:
+    """The page before an upload: the previous upload, or the last question asked.
+
+    Not "continue", which leads straight back to the first missing upload.
+    """
+    base = _base(application)
+    kinds = list(evidence_needed(cases.arrangement_of(context_of(request).catalogue, application)))
+    index = kinds.index(kind) if kind in kinds else 0
+    if index > 0:
+        return f"{base}/evidence/{kinds[index - 1]}"
+    steps = asked(_asking(request, application), application.answers)
+    return f"{base}/{steps[-1].slug}" if steps else "/applications"
 
 
 def _require_needed(request: Request, application: ApplicationView, kind: str) -> None:
@@ -249,7 +264,7 @@ def _declaration(
     fee = payment.fee_due(ctx, application)
     translate = translations().gettext
     refusals = [
-        (requirement.detail.render(translate), requirement.rule)
+        (requirement.detail.render(translate, show=shown), requirement.rule)
         for requirement in checks.failing(ctx, application)
     ]
     return render(
@@ -339,12 +354,12 @@ def payment_return(request: Request, case_ref: str) -> Response:
         return _see_other(f"{_base(application)}/confirmation")
     if isinstance(outcome, ApplicationState):  # withdrawn meanwhile
         return _see_other(_base(application))
-    shown = {PaymentState.CANCELLED: "cancelled", None: "missing"}
+    outcomes = {PaymentState.CANCELLED: "cancelled", None: "missing"}
     return render(
         request,
         "apply/payment_failed.html",
         form=False,
-        outcome=shown.get(outcome, "failed"),  # failed, or not finished: the same advice
+        outcome=outcomes.get(outcome, "failed"),  # failed, or not finished: the same advice
         base=_base(application),
         retry=f"{_base(application)}/declaration",
     )
@@ -360,10 +375,13 @@ def confirmation(request: Request, case_ref: str) -> Response:
 
 
 @router.get("/applications/{case_ref}")
-def case(request: Request, case_ref: str) -> Response:
-    """Journey 5: the case's status, timeline and messages."""
+def case(request: Request, case_ref: str, withdrawn: str = "") -> Response:
+    """Journey 5: the case's status, timeline and messages (and a banner just after withdrawing)."""
     _account, application = _load(request, case_ref)
-    return render(request, "applications/case.html", application=application)
+    just_withdrawn = withdrawn == "yes" and application.state is ApplicationState.WITHDRAWN
+    return render(
+        request, "applications/case.html", application=application, just_withdrawn=just_withdrawn
+    )
 
 
 @router.get("/applications/{case_ref}/withdraw")
@@ -392,6 +410,7 @@ async def withdraw(request: Request, case_ref: str) -> Response:
         )
     if choice == "yes":
         drafts.withdraw(context_of(request), account_id, case_ref)
+        return _see_other(f"{_base(application)}?withdrawn=yes")
     return _see_other(_base(application))
 
 

@@ -11,9 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from yms.accounts import services as accounts
 from yms.applications.domain.evidence import evidence_needed
-from yms.applications.domain.fees import fee_items
 from yms.applications.services import drafts
-from yms.applications.web import evidence_name
+from yms.applications.web import evidence_name, fee_lines
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.web.access import require_role
@@ -21,13 +20,9 @@ from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import _
 from yms.platform.web.rendering import render
-from yms.schemes.domain.scheme import Arrangement, FeeKind, Scheme, SchemeStatus
+from yms.schemes.domain.scheme import Arrangement, Scheme, SchemeStatus
 
 router = APIRouter(include_in_schema=False)
-
-
-def _pounds(pence: int) -> str:
-    return f"£{pence / 100:,.2f}"
 
 
 def applying_as(scheme: Scheme, arrangement: Arrangement) -> str:
@@ -43,7 +38,7 @@ def _choices(request: Request) -> list[tuple[Scheme, list[tuple[Arrangement, str
     ctx = context_of(request)
     on = today(ctx.clock)
     found = []
-    for scheme_id in ctx.catalogue.ids():
+    for scheme_id in ctx.catalogue.ids_in_force_first():
         scheme = ctx.catalogue.latest(scheme_id)
         if not scheme.in_force_on(on) or scheme.status is not SchemeStatus.IN_FORCE:
             continue
@@ -54,17 +49,6 @@ def _choices(request: Request) -> list[tuple[Scheme, list[tuple[Arrangement, str
         ]
         found.append((scheme, sorted(direct, key=lambda pair: pair[1])))
     return found
-
-
-def _bill(arrangement: Arrangement, request: Request) -> list[tuple[str, str]]:
-    names = {FeeKind.APPLICATION: _("Application fee"), FeeKind.HEALTH_CHARGE: _("Health charge")}
-    lines = []
-    for item in fee_items(arrangement, today(context_of(request).clock)):
-        name = names[item.kind]
-        if item.years is not None:
-            name = _("{name} for {years} years of leave").format(name=name, years=item.years)
-        lines.append((name, _pounds(item.pence)))
-    return lines
 
 
 def _unconfirmed(request: Request, account_id: str) -> Response | None:
@@ -92,8 +76,7 @@ def new(request: Request, scheme: str = "", arrangement: str = "") -> Response:
         raise HTTPException(status_code=404) from None
     except RefusedError as error:
         return render(request, "apply/cannot_start.html", status=409, form=False, reason=str(error))
-    bill = _bill(chosen, request)
-    total = sum(item.pence for item in fee_items(chosen, today(context_of(request).clock)))
+    bill, total = fee_lines(chosen, today(context_of(request).clock))
     return render(
         request,
         "apply/start.html",
@@ -102,7 +85,7 @@ def new(request: Request, scheme: str = "", arrangement: str = "") -> Response:
         applying_as=applying_as(chosen_scheme, chosen),
         host=chosen_scheme.party_name(chosen.host),
         bill=bill,
-        total=_pounds(total),
+        total=total,
         needed=[evidence_name(kind) for kind in evidence_needed(chosen)],
     )
 

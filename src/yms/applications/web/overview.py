@@ -5,10 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from yms.applications.domain.evidence import evidence_needed
+from yms.applications.services import drafts
 from yms.applications.services.cases import ApplicationView, applications_of
+from yms.applications.web import evidence_name, fee_lines
+from yms.applications.web.direct import applying_as
 from yms.ballot.services.entries import entries_of
 from yms.ballot.services.invitations import respond
 from yms.kernel.errors import NotFoundError, RefusedError
+from yms.platform.clock import today
 from yms.platform.web import forms
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
@@ -24,11 +29,14 @@ def overview(request: Request) -> Response:
     """Every entry of this account, its result, and its invitation if any."""
     account_id = require_role(request, "applicant")
     ctx = context_of(request)
+    applications = _applications(request, account_id)
     return render(
         request,
         "applications/overview.html",
         entries=entries_of(ctx, account_id),
-        applications=_applications(request, account_id),
+        applications=applications,
+        # An accepted invitation leads to its application: continued while a draft, seen after.
+        by_invitation={a.invitation_ref: a for a in applications if a.invitation_ref},
     )
 
 
@@ -43,6 +51,33 @@ def _mine(request: Request, account_id: str, invitation_ref: str) -> object:
     return None
 
 
+def _invitation(
+    request: Request,
+    account_id: str,
+    entry: object,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    """The invitation: the scheme, the deadline, what applying costs and what it needs."""
+    ctx = context_of(request)
+    ref = getattr(entry, "invitation_ref", "")
+    scheme, arrangement = drafts.invitation_terms(ctx, account_id, ref)
+    bill, total = fee_lines(arrangement, today(ctx.clock))
+    return render(
+        request,
+        "applications/invitation.html",
+        status=400 if errors else 200,
+        errors=errors or {},
+        entry=entry,
+        scheme=scheme,
+        applying_as=applying_as(scheme, arrangement),
+        host=scheme.party_name(arrangement.host),
+        months=arrangement.leave.months,
+        bill=bill,
+        total=total,
+        needed=[evidence_name(kind) for kind in evidence_needed(arrangement)],
+    )
+
+
 @router.get("/invitations/{invitation_ref}")
 def invitation_page(request: Request, invitation_ref: str) -> Response:
     """Do you want to accept this invitation?"""
@@ -50,7 +85,7 @@ def invitation_page(request: Request, invitation_ref: str) -> Response:
     entry = _mine(request, account_id, invitation_ref)
     if entry is None:
         return render(request, "errors/404.html", status=404, form=False)
-    return render(request, "applications/invitation.html", entry=entry)
+    return _invitation(request, account_id, entry)
 
 
 @router.post("/invitations/{invitation_ref}")
@@ -64,13 +99,7 @@ async def answer_invitation(request: Request, invitation_ref: str) -> Response:
     try:
         accept = forms.yes_no(form, "accept", _("Select yes if you want to accept the invitation"))
     except FieldError as error:
-        return render(
-            request,
-            "applications/invitation.html",
-            status=400,
-            entry=entry,
-            errors={error.field: error.message},
-        )
+        return _invitation(request, account_id, entry, {error.field: error.message})
     try:
         respond(context_of(request), invitation_ref, accept=accept, account_id=account_id)
     except (RefusedError, NotFoundError) as error:

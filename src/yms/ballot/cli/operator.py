@@ -22,15 +22,17 @@ if TYPE_CHECKING:
 _WINDOW = typer.Argument(metavar="WINDOW", help="Ballot window id, e.g. hk-2027-1.")
 
 
-def _print_status(status: WindowStatus, *, as_json: bool) -> None:
-    from rich.console import Console  # noqa: PLC0415 - commands import what they use
+_JSON = typer.Option("--json", help="Print JSON instead of a table.")
 
-    from yms.ballot.cli.report import window_table  # noqa: PLC0415
+
+def _print_status(status: WindowStatus, *, as_json: bool) -> None:
+    from yms.ballot.cli.report import window_table  # noqa: PLC0415 - commands import what they use
+    from yms.platform.terminal import print_json, show  # noqa: PLC0415
 
     if as_json:
-        print(json.dumps(window_json(status), indent=2))  # noqa: T201 - the command's output
+        print_json(window_json(status))
     else:
-        Console().print(window_table(status))
+        show(window_table(status))
 
 
 def window_json(status: WindowStatus) -> dict[str, object]:
@@ -96,10 +98,13 @@ def enter(
     nationality: Annotated[str, typer.Option(help="Nationality, ISO 3166-1 alpha-2.")],
     date_of_birth: Annotated[str, typer.Option("--date-of-birth", help="YYYY-MM-DD.")],
     account: Annotated[str | None, typer.Option(help="Account entering, if any.")] = None,
+    as_json: Annotated[bool, _JSON] = False,
 ) -> None:
     """Enter a person in an open window (the portal does this for applicants)."""
+    from yms.ballot.cli.report import entry_table  # noqa: PLC0415
     from yms.ballot.services.entries import EntryRequest, enter_ballot  # noqa: PLC0415
     from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+    from yms.platform.terminal import print_json, show  # noqa: PLC0415
 
     try:
         born = date.fromisoformat(date_of_birth)
@@ -109,16 +114,17 @@ def enter(
     ctx = service_context()
     with reported():
         receipt = enter_ballot(ctx, request, actor=actor())
-    print(  # noqa: T201 - the command's output
-        json.dumps(
-            {
-                "ref": receipt.ref,
-                "window": receipt.window_id,
-                "entered_at": receipt.entered_at.isoformat(),
-                "seed_commitment": receipt.seed_commitment,
-                "new": receipt.created,
-            }
-        )
+    if not as_json:
+        show(entry_table(receipt))
+        return
+    print_json(
+        {
+            "ref": receipt.ref,
+            "window": receipt.window_id,
+            "entered_at": receipt.entered_at.isoformat(),
+            "seed_commitment": receipt.seed_commitment,
+            "new": receipt.created,
+        }
     )
 
 
@@ -151,59 +157,86 @@ def draw(
         _print_status(ballot_windows.run_draw(ctx, window, actor=actor()), as_json=as_json)
 
 
-def invite(window: Annotated[str, _WINDOW]) -> None:
-    """Issue the next round of invitations, filling the places no invitation holds."""
+def invite(
+    window: Annotated[str, _WINDOW],
+    as_json: Annotated[bool, _JSON] = False,
+) -> None:
+    """Issue the next round of invitations; prints every invitation reference it creates."""
+    from yms.ballot.cli.report import invitations_table  # noqa: PLC0415
     from yms.ballot.services.invitations import invite_round  # noqa: PLC0415
     from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+    from yms.platform.terminal import print_json, show  # noqa: PLC0415
 
     ctx = service_context()
     with reported():
         issued = invite_round(ctx, window, actor=actor())
-    print(  # noqa: T201 - the command's output
-        json.dumps(
-            {
-                "window": issued.window_id,
-                "round": issued.invitation_round,
-                "issued": len(issued.invitations),
-                "waiting": issued.waiting,
-                "expires_at": issued.invitations[0].expires_at.isoformat()
-                if issued.invitations
-                else None,
-            }
-        )
+    if not as_json:
+        show(invitations_table(issued))
+        return
+    print_json(
+        {
+            "window": issued.window_id,
+            "round": issued.invitation_round,
+            "issued": len(issued.invitations),
+            "waiting": issued.waiting,
+            "expires_at": issued.invitations[0].expires_at.isoformat()
+            if issued.invitations
+            else None,
+            "invitations": [
+                {
+                    "ref": invitation.ref,
+                    "entry": invitation.entry_ref,
+                    "expires_at": invitation.expires_at.isoformat(),
+                }
+                for invitation in issued.invitations
+            ],
+        }
     )
 
 
-def _respond(invitation: str, *, accept: bool) -> None:
+def _respond(invitation: str, *, accept: bool, as_json: bool) -> None:
+    from yms.ballot.cli.report import invitation_table  # noqa: PLC0415
     from yms.ballot.services.invitations import respond  # noqa: PLC0415
     from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+    from yms.platform.terminal import print_json, show  # noqa: PLC0415
 
     ctx = service_context()
     with reported():
         view = respond(ctx, invitation, accept=accept, actor=actor())
-    print(json.dumps({"invitation": view.ref, "state": view.state.value}))  # noqa: T201
+    if as_json:
+        print_json({"invitation": view.ref, "state": view.state.value})
+    else:
+        show(invitation_table(view))
 
 
 _INVITATION = typer.Argument(metavar="INVITATION", help="Invitation ref, e.g. ITA-…")
 
 
-def accept(invitation: Annotated[str, _INVITATION]) -> None:
+def accept(
+    invitation: Annotated[str, _INVITATION], as_json: Annotated[bool, _JSON] = False
+) -> None:
     """Accept an invitation on its holder's behalf."""
-    _respond(invitation, accept=True)
+    _respond(invitation, accept=True, as_json=as_json)
 
 
-def decline(invitation: Annotated[str, _INVITATION]) -> None:
+def decline(
+    invitation: Annotated[str, _INVITATION], as_json: Annotated[bool, _JSON] = False
+) -> None:
     """Decline an invitation on its holder's behalf; its place goes to the next round."""
-    _respond(invitation, accept=False)
+    _respond(invitation, accept=False, as_json=as_json)
 
 
-def expire() -> None:
+def expire(as_json: Annotated[bool, _JSON] = False) -> None:
     """Mark every unanswered invitation past its expiry as expired (the background job)."""
     from yms.ballot.services.invitations import expire_invitations  # noqa: PLC0415
     from yms.platform.cli import actor, service_context  # noqa: PLC0415
+    from yms.platform.terminal import facts_table, print_json, show  # noqa: PLC0415
 
     expired = expire_invitations(service_context(), actor=actor())
-    print(f"expired {expired:,} invitations")  # noqa: T201
+    if as_json:
+        print_json({"expired": expired})
+    else:
+        show(facts_table("Invitations expired", [("expired", f"{expired:,}")]))
 
 
 def status(
@@ -223,26 +256,30 @@ def list_windows(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List every ballot window, the latest to open first."""
-    from rich.console import Console  # noqa: PLC0415 - commands import what they use
-
-    from yms.ballot.cli.report import windows_table  # noqa: PLC0415
+    from yms.ballot.cli.report import windows_table  # noqa: PLC0415 - commands import what they use
     from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
     from yms.platform.cli import service_context  # noqa: PLC0415
+    from yms.platform.terminal import print_json, show  # noqa: PLC0415
 
     windows = ballot_windows.list_windows(service_context())
     if as_json:
-        print(json.dumps([window_json(w) for w in windows], indent=2))  # noqa: T201
+        print_json([window_json(w) for w in windows])
     else:
-        Console().print(windows_table(windows))
+        show(windows_table(windows))
 
 
 def publish(
     window: Annotated[str, _WINDOW],
     out: Annotated[Path, typer.Option("--out", help="Where to write the record (JSON).")],
+    as_json: Annotated[bool, _JSON] = False,
 ) -> None:
-    """Write the published record of a drawn window, for anyone to check with `verify`."""
+    """Write the published record of a drawn window, for anyone to check with `verify`.
+
+    The portal serves it too, at /ballots/WINDOW/record.json, from then on.
+    """
     from yms.ballot.services import windows as ballot_windows  # noqa: PLC0415
     from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+    from yms.platform.terminal import facts_table, print_json, show  # noqa: PLC0415
 
     def write(record: DrawRecord) -> None:
         try:
@@ -253,4 +290,16 @@ def publish(
     ctx = service_context()
     with reported():
         record = ballot_windows.publish_record(ctx, window, write, actor=actor())
-    print(f"{out}: {len(record.entry_refs):,} entries, {record.header.places:,} places")  # noqa: T201
+    summary: dict[str, str | int] = {
+        "window": window,
+        "out": str(out),
+        "entries": len(record.entry_refs),
+        "places": record.header.places,
+    }
+    if as_json:
+        print_json(summary)
+        return
+    rows = [
+        (name, f"{value:,}" if isinstance(value, int) else value) for name, value in summary.items()
+    ]
+    show(facts_table("Draw record published", rows))

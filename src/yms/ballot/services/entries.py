@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from yms.ballot.tables import BallotEntry, BallotWindow
 from yms.eligibility.domain import Outcome
 from yms.eligibility.domain.applicant import Applicant
 from yms.eligibility.services import check_against
+from yms.kernel.dates import shown
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.identity import Identity, InvalidPassportNumberError
 from yms.kernel.validation import FieldProblem
@@ -138,7 +139,8 @@ def _check_eligible(ctx: ServiceContext, window: BallotWindow, request: EntryReq
     for requirement in result.requirements:
         if requirement.id in CHECKED_AT_ENTRY and requirement.outcome is Outcome.FAIL:
             raise RefusedError(
-                f"You cannot enter this ballot: {requirement.detail} ({requirement.rule}). "
+                f"You cannot enter this ballot: {requirement.detail.render(show=shown)} "
+                f"({requirement.rule}). "
                 "Only people the scheme could accept may enter, so that every place "
                 "drawn can be used."
             )
@@ -238,6 +240,25 @@ class MyEntry:
     invitation_ref: str | None
     invitation_state: InvitationState | None
     invitation_expires_at: datetime | None
+    # After the draw: this entry's place in the order (1 is first), and the furthest
+    # place invitations have reached so far (None before the first round).
+    position: int | None = None
+    invited_up_to: int | None = None
+
+
+def _invitations_reached(session: Session, window_ids: set[str]) -> dict[str, int]:
+    """For each window, the furthest place in the draw's order that has been invited (1-based)."""
+    from yms.ballot.tables import BallotInvitation  # noqa: PLC0415 - keeps the top light
+
+    if not window_ids:
+        return {}
+    rows = session.execute(
+        select(BallotEntry.window_id, func.max(BallotEntry.draw_position))
+        .join(BallotInvitation, BallotInvitation.entry_id == BallotEntry.id)
+        .where(BallotEntry.window_id.in_(window_ids))
+        .group_by(BallotEntry.window_id)
+    ).all()
+    return {window_id: furthest + 1 for window_id, furthest in rows if furthest is not None}
 
 
 def entries_of(ctx: ServiceContext, account_id: str) -> list[MyEntry]:
@@ -253,6 +274,9 @@ def entries_of(ctx: ServiceContext, account_id: str) -> list[MyEntry]:
             .order_by(BallotEntry.entered_at.desc())
         ).all()
         now = ctx.clock.now()
+        reached = _invitations_reached(
+            session, {window.id for _entry, window, _invitation in rows if window.drawn_at}
+        )
         return [
             MyEntry(
                 ref=entry.ref,
@@ -266,6 +290,8 @@ def entries_of(ctx: ServiceContext, account_id: str) -> list[MyEntry]:
                 invitation_ref=invitation.ref if invitation else None,
                 invitation_state=InvitationState(invitation.state) if invitation else None,
                 invitation_expires_at=invitation.expires_at if invitation else None,
+                position=None if entry.draw_position is None else entry.draw_position + 1,
+                invited_up_to=reached.get(window.id),
             )
             for entry, window, invitation in rows
         ]

@@ -20,11 +20,11 @@ def list_jobs(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
 ) -> None:
     """List the latest jobs: name, state, attempts, last error."""
-    from rich.console import Console  # noqa: PLC0415 - commands import what they use
-    from rich.table import Table  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415 - commands import what they use
 
     from yms.platform.cli import fail, service_context  # noqa: PLC0415
     from yms.platform.jobs.queue import JobState, jobs  # noqa: PLC0415
+    from yms.platform.terminal import add_id_column, show  # noqa: PLC0415
 
     wanted = JobState.FAILED if failed else None
     if state is not None:
@@ -33,7 +33,8 @@ def list_jobs(
         except ValueError:
             fail(f"--state must be one of {', '.join(s.value for s in JobState)}")
     table = Table(title="Jobs", title_justify="left")
-    for column in ("id", "job", "state", "attempts", "last error", "run after", "finished"):
+    add_id_column(table, "id", justify="right")  # `yms jobs retry ID` takes it back
+    for column in ("job", "state", "attempts", "last error", "run after", "finished"):
         table.add_column(column, no_wrap=column in {"job", "state", "last error"})
     for job in jobs(service_context().database, state=wanted, limit=limit):
         table.add_row(
@@ -45,7 +46,7 @@ def list_jobs(
             f"{job.run_after:%Y-%m-%d %H:%M:%S}Z",
             f"{job.finished_at:%Y-%m-%d %H:%M:%S}Z" if job.finished_at else "",
         )
-    Console().print(table)
+    show(table)
 
 
 @app.command("retry")

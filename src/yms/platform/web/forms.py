@@ -13,6 +13,7 @@ from decimal import Decimal
 from starlette.datastructures import FormData
 
 from yms.kernel.identity import InvalidPassportNumberError, normalise_passport_number
+from yms.platform.web.field_messages import FieldMessage
 from yms.platform.web.templating import translations
 
 # Digits are ASCII 0-9 only: Python's own readers also take superscript, full-width and
@@ -29,12 +30,12 @@ def _(text: str) -> str:
 
 
 class FieldError(ValueError):
-    """What is wrong with one field, as the page should say it."""
+    """What is wrong with one field, as the page should say it (and which parts of it)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, parts: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.field = field
-        self.message = message
+        self.message = FieldMessage(message, parts)
 
 
 def text(form: FormData, field: str) -> str:
@@ -48,32 +49,59 @@ def typed_date(form: FormData, field: str) -> dict[str, str]:
     return {part: text(form, f"{field}-{part}") for part in ("day", "month", "year")}
 
 
-def read_date(form: FormData, field: str, name: str, *, required: bool = True) -> date | None:
-    """A real date from day, month and year boxes; `name` is how the question names it."""
+DATE_PARTS = ("day", "month", "year")
+
+
+def _missing_message(name: str, missing: tuple[str, ...]) -> str:
+    messages = {
+        ("day",): _("{name} must include a day"),
+        ("month",): _("{name} must include a month"),
+        ("year",): _("{name} must include a year"),
+        ("day", "month"): _("{name} must include a day and month"),
+        ("day", "year"): _("{name} must include a day and year"),
+        ("month", "year"): _("{name} must include a month and year"),
+    }
+    return messages[missing].format(name=name)
+
+
+def read_date(
+    form: FormData, field: str, name: str, *, enter: str | None = None, required: bool = True
+) -> date | None:
+    """A real date from day, month and year boxes, or the GOV.UK Design System's message.
+
+    `name` is how the message names the date ("Date of birth"); `enter` is what to say
+    when nothing is typed (default "Enter date of birth"). Each message names the
+    boxes that are wrong, so only they are highlighted.
+    """
     typed = typed_date(form, field)
     if not any(typed.values()):
         if required:
-            raise FieldError(field, _("Enter {name}").format(name=name))
+            raise FieldError(field, enter or _("Enter {name}").format(name=name.lower()))
         return None
-    missing = [part for part, value in typed.items() if not value]
+    missing = tuple(part for part in DATE_PARTS if not typed[part])
     if missing:
-        raise FieldError(
-            field, _("{name} must include a {part}").format(name=name.capitalize(), part=missing[0])
-        )
-    day, month = typed["day"].lstrip("0"), typed["month"].lstrip("0")
+        raise FieldError(field, _missing_message(name, missing), parts=missing)
+    real = _("{name} must be a real date").format(name=name)
+    not_digits = tuple(part for part in DATE_PARTS if not _WHOLE.fullmatch(typed[part]))
+    if not_digits:
+        raise FieldError(field, real, parts=not_digits)
+    if len(typed["year"]) != 4:  # noqa: PLR2004 - a four-digit year
+        raise FieldError(field, _("Year must include 4 numbers"), parts=("year",))
     # No day or month has three digits: date() raises OverflowError, not ValueError, past C's int.
-    if (
-        not all(_WHOLE.fullmatch(value) for value in typed.values())
-        or len(typed["year"]) != 4  # noqa: PLR2004 - a four-digit year
-        or max(len(day), len(month)) > 2  # noqa: PLR2004 - two digits at most
-    ):
-        raise FieldError(field, _("{name} must be a real date").format(name=name.capitalize()))
+    day_digits, month_digits = typed["day"].lstrip("0"), typed["month"].lstrip("0")
+    out_of_range = tuple(
+        part
+        for part, digits, top in (("day", day_digits, 31), ("month", month_digits, 12))
+        if not digits or len(digits) > 2 or int(digits) > top  # noqa: PLR2004 - two digits
+    )
+    if out_of_range:
+        raise FieldError(field, real, parts=out_of_range)
     try:
-        return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+        return date(int(typed["year"]), int(month_digits), int(day_digits))
     except ValueError:
-        raise FieldError(
-            field, _("{name} must be a real date").format(name=name.capitalize())
-        ) from None
+        # The day does not fall in that month (30 February), or the year is 0000.
+        parts = ("year",) if int(typed["year"]) == 0 else ("day",)
+        raise FieldError(field, real, parts=parts) from None
 
 
 def yes_no(form: FormData, field: str, message: str) -> bool:

@@ -9,6 +9,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from yms.kernel.dates import long_date, long_time
+from yms.platform.web.field_messages import error_anchor, error_parts
 
 SERVICE_NAME = "Youth mobility"
 LOCALES = Path(__file__).parent / "locales"
@@ -34,6 +35,8 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["service_name"] = SERVICE_NAME
+    env.globals["error_anchor"] = error_anchor
+    env.globals["error_parts"] = error_parts
     env.filters["long_date"] = long_date
     env.filters["long_time"] = long_time
     return env
