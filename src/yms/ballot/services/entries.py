@@ -138,9 +138,9 @@ def _check_eligible(ctx: ServiceContext, window: BallotWindow, request: EntryReq
     result = check_against(scheme, applicant)
     for requirement in result.requirements:
         if requirement.id in CHECKED_AT_ENTRY and requirement.outcome is Outcome.FAIL:
+            reason = requirement.detail.render(show=shown).rstrip(".")
             raise RefusedError(
-                f"You cannot enter this ballot: {requirement.detail.render(show=shown)} "
-                f"({requirement.rule}). "
+                f"{reason} ({requirement.rule}). "
                 "Only people the scheme could accept may enter, so that every place "
                 "drawn can be used."
             )
