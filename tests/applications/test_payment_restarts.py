@@ -121,3 +121,22 @@ def test_a_restart_between_paying_and_returning_keeps_the_payment(
         done = again.get(returned.removeprefix(after.public_url), follow_redirects=False)
         assert done.status_code == 303
         assert done.headers["location"] == f"{case_url}/confirmation"
+
+
+def test_an_applicant_who_left_the_payment_page_is_told_and_can_finish_paying(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    case_url = to_the_payment_page(browser, web_ctx, clock)
+    to_pay = browser.post(f"{case_url}/declaration", {"declaration": "agreed"}).headers["location"]
+    with restart(browser, web_ctx) as (again, after):
+        case = again.get(case_url).text
+        assert "You started to pay at 9:00am on 4 December 2026 (UTC)" in case
+        assert f'href="{case_url}/payment-return"' in case
+        assert "Continue your application" not in case
+        unfinished = again.get(f"{case_url}/payment-return")
+        assert "Your payment has not finished" in unfinished.text
+        assert f'{to_pay}" role="button"' in unfinished.text  # the same payment, not a new one
+        returned = again.post(to_pay, {"outcome": "pay"}).headers["location"]
+        again.get(returned.removeprefix(after.public_url))
+        submitted = again.get(case_url).text
+        assert "You started to pay" not in submitted

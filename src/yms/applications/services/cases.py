@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yms.applications.domain.states import ApplicationState
-from yms.applications.tables import Application, ApplicationEvent, EvidenceFile
+from yms.applications.domain.states import ApplicationState, PaymentState
+from yms.applications.tables import Application, ApplicationEvent, EvidenceFile, Payment
 from yms.ballot.domain.refs import normalise_ref
 from yms.kernel.errors import NotFoundError
 from yms.platform.context import ServiceContext
@@ -65,6 +65,9 @@ class ApplicationView:
     fee_pence: int | None
     evidence: tuple[EvidenceView, ...]
     events: tuple[EventView, ...]
+    # When a payment was started that the provider has not yet said has ended: the
+    # applicant left to pay and has not come back (a closed tab, a restart).
+    paying_since: datetime | None = None
 
 
 class UnderArrangement(Protocol):
@@ -154,6 +157,11 @@ def _view(session: Session, sealer: Sealer, application: Application) -> Applica
             for f in files
         ),
         events=tuple(EventView(e.at, e.kind, e.author, e.text) for e in events),
+        paying_since=session.scalar(
+            select(Payment.created_at).where(
+                Payment.application_id == application.id, Payment.state == PaymentState.CREATED
+            )
+        ),
     )
 
 

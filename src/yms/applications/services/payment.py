@@ -142,6 +142,18 @@ def begin_payment(
     return created.next_url
 
 
+def payment_under_way(ctx: ServiceContext, account_id: str, case_ref: str) -> str | None:
+    """The provider's page of the applicant's payment still under way, if there is one.
+
+    Only the applicant's own draft is looked at (`NotFoundError` otherwise). Call
+    `complete_payment` first: a payment that has ended is no longer under way.
+    """
+    with ctx.database.reading() as session:
+        application = owned(session, account_id, case_ref)
+        pending = _open_payment(session, application)
+        return pending.next_url if pending is not None else None
+
+
 def _latest_payment(session: Session, application: Application) -> Payment | None:
     return session.scalar(
         select(Payment).where(Payment.application_id == application.id).order_by(Payment.id.desc())

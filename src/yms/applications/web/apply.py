@@ -354,14 +354,21 @@ def payment_return(request: Request, case_ref: str) -> Response:
         return _see_other(f"{_base(application)}/confirmation")
     if isinstance(outcome, ApplicationState):  # withdrawn meanwhile
         return _see_other(_base(application))
-    outcomes = {PaymentState.CANCELLED: "cancelled", None: "missing"}
+    retry = f"{_base(application)}/declaration"
+    if outcome is PaymentState.CREATED:  # left the provider's page before the payment ended
+        retry = payment.payment_under_way(context_of(request), account_id, case_ref) or retry
+    outcomes = {
+        PaymentState.CANCELLED: "cancelled",
+        PaymentState.CREATED: "unfinished",
+        None: "missing",
+    }
     return render(
         request,
         "apply/payment_failed.html",
         form=False,
-        outcome=outcomes.get(outcome, "failed"),  # failed, or not finished: the same advice
+        outcome=outcomes.get(outcome, "failed"),
         base=_base(application),
-        retry=f"{_base(application)}/declaration",
+        retry=retry,
     )
 
 
