@@ -312,3 +312,22 @@ def test_with_no_ballot_at_all_the_result_says_so(browser: Browser) -> None:
     answer_all(browser, "HK", HK_ANSWERS)
     page = browser.get("/check/result").text
     assert "No ballot is open or scheduled at the moment." in page
+
+
+def test_changing_the_scheme_keeps_the_date_of_birth_and_asks_the_rest_again(
+    browser: Browser,
+) -> None:
+    answer_all(
+        browser, "AU", [("date-of-birth", DOB), ("previous-participation", {"answer": "no"})]
+    )
+    browser.get("/check/scheme")
+    assert location(browser.post("/check/scheme", {"scheme": "eu-uk-2024"})) == (
+        "/check/nationality"
+    )
+    after_nationality = location(browser.post("/check/nationality", {"nationality": "FR"}))
+    assert after_nationality == "/check/declarations"  # the date of birth is known
+    browser.get("/check/scheme")
+    browser.post("/check/scheme", {"scheme": "uk-yms"})
+    assert location(browser.post("/check/nationality", {"nationality": "AU"})) == (
+        "/check/previous-participation"  # asked again: the answer was under another scheme
+    )

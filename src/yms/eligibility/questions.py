@@ -92,9 +92,25 @@ def _read_scheme(form: FormData, asking: Asking, answers: Answers) -> None:
     choices = {scheme.id for scheme in asking.schemes}
     chosen = forms.choice(form, "scheme", choices, _("Select the scheme you want to check"))
     if chosen != answers.get("scheme"):
-        answers.clear()  # a different scheme asks different questions
+        _keep_what_every_scheme_asks(answers)
     answers["scheme"] = chosen
     answers.setdefault("applicant", {})
+
+
+# The answers about the person that mean the same under any scheme. The rest (the
+# nationality, from the scheme's own list; invitations, documents, money, declarations)
+# is asked again, in the new scheme's terms.
+PERSONAL_FACTS = ("date_of_birth", "valid_from")
+
+
+def _keep_what_every_scheme_asks(answers: Answers) -> None:
+    applicant = answers.get("applicant", {})
+    kept = {key: applicant[key] for key in PERSONAL_FACTS if key in applicant}
+    typed = answers.get("typed_date_of_birth")
+    answers.clear()
+    answers["applicant"] = kept
+    if typed is not None:
+        answers["typed_date_of_birth"] = typed
 
 
 def nationalities(scheme: Scheme) -> list[tuple[str, str]]:
