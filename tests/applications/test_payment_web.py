@@ -63,7 +63,8 @@ def test_paying_with_gov_uk_pay(
     assert made.reference == case_url.rsplit("/", 1)[1]
     assert made.return_url == f"{web_ctx.public_url}{case_url}/payment-return"
     unfinished = pay_browser.get(f"{case_url}/payment-return")  # back before paying
-    assert "Your payment was not taken" in unfinished.text
+    assert "Your payment has not finished" in unfinished.text
+    assert f'href="{pay_stub.url}/secure/{payment_id}"' in unfinished.text  # carry on there
     pay_stub.finish(payment_id, "success")
     done = pay_browser.get(f"{case_url}/payment-return", follow_redirects=False)
     assert done.headers["location"] == f"{case_url}/confirmation"

@@ -249,12 +249,14 @@ def test_a_restart_during_payment_leaves_a_payable_application(
         with LiveServer(after, port=live_server.port):
             visit.goto(f"/applications/{case_ref}")
             shot(visit, "f-after-restart")
-            page.get_by_role("link", name="Continue your application").click()
+            expect(page.get_by_role("main")).to_contain_text("the payment has not finished")
+            page.get_by_role("button", name="Finish paying").click()
             visit.check()
-            page.get_by_role("button", name="Continue").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "Your payment has not finished"
+            )
+            page.get_by_role("button", name="Continue paying").click()
             visit.check()
-            page.get_by_label("The information I have given is true").check()
-            visit.submit("Confirm and pay")
             expect(page.get_by_role("heading", level=1)).to_contain_text("Pay £1,871.00")
             visit.submit("Confirm payment")
             shot(visit, "f-paid-after-restart")
