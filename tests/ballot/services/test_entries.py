@@ -178,8 +178,13 @@ def test_a_colliding_reference_is_drawn_again(ctx: ServiceContext) -> None:
 def test_an_entrant_over_the_age_limit_is_refused_with_the_rule(ctx: ServiceContext) -> None:
     hong_kong_window(ctx)
     too_old = replace(entry(number=3), date_of_birth=date(1995, 11, 24))  # 31 on 25 Nov 2026
-    with pytest.raises(RefusedError, match=r"over the limit of 30\. \(YMS 1\.4\)"):
+    with pytest.raises(RefusedError) as refused:
         enter_ballot(ctx, too_old)
+    # One sentence per thought, each ended once: not "… of 30. (YMS 1.4). …".
+    assert str(refused.value).startswith(
+        "You cannot enter this ballot. Aged 31 on the date of application (25 November 2026), "
+        "over the limit of 30 (YMS 1.4). Only people"
+    )
     thirty = replace(entry(number=4), date_of_birth=date(1995, 11, 26))  # 30 until tomorrow
     assert enter_ballot(ctx, thirty).created
     assert len(entries_in(ctx)) == 1

@@ -138,9 +138,10 @@ def _check_eligible(ctx: ServiceContext, window: BallotWindow, request: EntryReq
     result = check_against(scheme, applicant)
     for requirement in result.requirements:
         if requirement.id in CHECKED_AT_ENTRY and requirement.outcome is Outcome.FAIL:
+            # The detail is a sentence with its own full stop: the rule goes inside it.
+            detail = requirement.detail.render(show=shown).removesuffix(".")
             raise RefusedError(
-                f"You cannot enter this ballot: {requirement.detail.render(show=shown)} "
-                f"({requirement.rule}). "
+                f"You cannot enter this ballot. {detail} ({requirement.rule}). "
                 "Only people the scheme could accept may enter, so that every place "
                 "drawn can be used."
             )
