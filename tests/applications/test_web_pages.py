@@ -60,6 +60,7 @@ def test_the_invitation_names_the_scheme_deadline_fees_and_documents(
     invitation = invited(browser, web_ctx, clock)
     page = browser.get(f"/invitations/{invitation}").text
     assert "UK Youth Mobility Scheme" in page
+    assert "live, work and study in the United Kingdom for 24 months" in page
     assert "9:00am on 4 March 2027 (UTC)" in page  # 90 days after the invitation
     bill = page.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0]
     assert "Application fee" in bill
