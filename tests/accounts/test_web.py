@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -329,3 +332,21 @@ def test_sign_up_shows_every_mistake_at_once(browser: Browser) -> None:
     assert page.status_code == 400
     assert '<a href="#email">Enter an email address in the correct format' in page.text
     assert '<a href="#password">Password must be 10 characters or more</a>' in page.text
+
+
+def test_signing_in_lands_on_the_page_asked_for_with_its_query(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    sign_up_and_in(browser, web_ctx, "ana@example.org")
+    browser.get("/account")
+    assert browser.post("/sign-out").headers["location"] == "/signed-out"
+    asked = "/apply/new?scheme=uk-yms&arrangement=AU-GB"
+    page = browser.get(asked)  # follows to the sign-in page
+    assert 'name="next"' in page.text
+    next_field = re.search(r'name="next" value="([^"]*)"', page.text)
+    assert next_field is not None
+    response = browser.post(
+        "/sign-in",
+        {"email": "ana@example.org", "password": PASSWORD, "next": html.unescape(next_field[1])},
+    )
+    assert response.headers["location"] == asked

@@ -44,11 +44,14 @@ def test_an_entrant_not_yet_invited_sees_their_place_on_the_waiting_list(
     before = browser.get("/applications").text
     assert f"You are number {mine.position} on the waiting list." in before
     assert "No invitations have been sent yet." in before
+    # The sentences are apart, as a reader (or a screen reader) needs them.
+    assert "waiting list. No invitations" in " ".join(before.split())
     assert mine.position > 1  # the test's seeds put the entrant behind the one place
     invite_round(web_ctx, window.window_id, actor="operator")
     after = browser.get("/applications").text
     assert f"You are number {mine.position} on the waiting list." in after
     assert "Invitations have reached number 1." in after
+    assert "waiting list. Invitations have reached" in " ".join(after.split())
 
 
 def test_the_invitation_names_the_scheme_deadline_fees_and_documents(
@@ -57,6 +60,7 @@ def test_the_invitation_names_the_scheme_deadline_fees_and_documents(
     invitation = invited(browser, web_ctx, clock)
     page = browser.get(f"/invitations/{invitation}").text
     assert "UK Youth Mobility Scheme" in page
+    assert "live, work and study in the United Kingdom for 24 months" in page
     assert "9:00am on 4 March 2027 (UTC)" in page  # 90 days after the invitation
     bill = page.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0]
     assert "Application fee" in bill

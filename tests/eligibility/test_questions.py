@@ -146,3 +146,10 @@ def test_any_answer_is_refused_by_the_field_or_checked(typed: dict[str, str]) ->
             assert asking.scheme is not None
             check_against(asking.scheme, applicant_from_answers(answers, application_date=TODAY))
             assert STEP_BY_SLUG[step].summary(asking.scheme, answers) is not None
+
+
+def test_savings_are_summarised_as_the_result_page_writes_money() -> None:
+    answers = copy.deepcopy(ANSWERED)
+    answers["applicant"]["funds"]["amount"] = "3000.00"
+    summary = STEP_BY_SLUG["savings"].summary(shipped().latest("uk-yms"), answers)
+    assert summary == "£3,000.00, held for 28 days; latest statement 20 November 2026"

@@ -34,6 +34,11 @@ def test_the_2024_proposal_asks_each_declaration_yes_or_no(browser: Browser) -> 
     assert 'name="declaration-sickness-insurance"' in page.text
     # The travel document has no public source: the page says so beside it.
     assert "Assumption: no public source" in page.text
+    # ...in its own question's hint, before its radios, not under them where it
+    # reads as the start of the next question.
+    question = page.text.split("Do you have a valid passport or other travel document?")[1]
+    before_radios = question.split('name="declaration-travel-document"')[0]
+    assert "Assumption: no public source" in before_radios
 
 
 def test_every_unanswered_declaration_is_shown_at_once(browser: Browser) -> None:

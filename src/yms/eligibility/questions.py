@@ -17,6 +17,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from yms.kernel.dates import age_on, long_date
+from yms.kernel.money import Money
 from yms.platform.web import forms
 from yms.platform.web.forms import FieldError, _
 from yms.schemes.catalogue import Catalogue, UnknownSchemeError
@@ -372,9 +373,9 @@ def _funds_summary(_scheme: Scheme | None, answers: Answers) -> str | None:
     funds = answers.get("applicant", {}).get("funds")
     if not funds:
         return None
-    return _("{amount} {currency}, held for {days} days; latest statement {date}").format(
-        amount=funds["amount"],
-        currency=funds["currency"],
+    # Written as the result page writes money (£3,000.00), not as stored (3000.00 GBP).
+    return _("{amount}, held for {days} days; latest statement {date}").format(
+        amount=Money.of(funds["amount"], funds["currency"]),
         days=funds["held_days"],
         date=long_date(date.fromisoformat(funds["latest_evidence_date"])),
     )

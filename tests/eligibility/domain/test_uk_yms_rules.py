@@ -255,6 +255,16 @@ def test_lower_age_limit_on_the_date_leave_becomes_valid(
     assert_decided_by(decide(uk_yms, data), "age_minimum", "YMS 3.4", outcome)
 
 
+def test_an_age_settled_by_the_application_date_says_so_in_plain_words(uk_yms: Scheme) -> None:
+    data = applying_on(person("AU", date_of_birth="2000-05-12"), APPLIED)
+    del data["valid_from"]
+    detail = decide(uk_yms, data).requirement("age_minimum").detail.render()
+    assert detail == (
+        "Aged 26 on the date of application (2026-11-25), "
+        "so at least 18 on any date the permission can start."
+    )
+
+
 # --- YMS 3.3: never before on the scheme --------------------------------------------------------
 
 

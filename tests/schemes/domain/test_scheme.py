@@ -43,3 +43,9 @@ def test_scheme_lookups(uk_yms: Scheme) -> None:
     assert not uk_yms.in_force_on(date(2025, 11, 24))
     assert uk_yms.party_name("KR") == "Republic of Korea"
     assert uk_yms.key == "uk-yms@2025-11-25"
+
+
+def test_a_place_reads_as_english_writes_it_after_in(uk_yms: Scheme) -> None:
+    assert uk_yms.party_place("GB") == "the United Kingdom"
+    assert uk_yms.party_place("KR") == "the Republic of Korea"
+    assert uk_yms.party_place("JP") == "Japan"

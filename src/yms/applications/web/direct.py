@@ -83,7 +83,7 @@ def new(request: Request, scheme: str = "", arrangement: str = "") -> Response:
         scheme=chosen_scheme,
         arrangement=chosen,
         applying_as=applying_as(chosen_scheme, chosen),
-        host=chosen_scheme.party_name(chosen.host),
+        host=chosen_scheme.party_place(chosen.host),
         bill=bill,
         total=total,
         needed=[evidence_name(kind) for kind in evidence_needed(chosen)],

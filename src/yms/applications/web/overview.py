@@ -70,7 +70,7 @@ def _invitation(
         entry=entry,
         scheme=scheme,
         applying_as=applying_as(scheme, arrangement),
-        host=scheme.party_name(arrangement.host),
+        host=scheme.party_place(arrangement.host),
         months=arrangement.leave.months,
         bill=bill,
         total=total,

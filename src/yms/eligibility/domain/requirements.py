@@ -119,17 +119,18 @@ class _AgeLimit(Requirement):
         return self._result(Outcome.PASS if passed else Outcome.FAIL, age, detail)
 
     def _settled_by_application_date(self, age: int, on: date) -> Result:
+        # Only a minimum is settled as passed early, and only a maximum as failed.
         settled = self._settled_early(age)
         params = {"age": age, "on": on, "years": self.years}
         if settled is Outcome.PASS:
             template = N_(
-                "Aged {age} on the date of application ({on}), so within the limit of {years} "
-                "on any later date the permission starts."
+                "Aged {age} on the date of application ({on}), so at least {years} "
+                "on any date the permission can start."
             )
         elif settled is Outcome.FAIL:
             template = N_(
-                "Aged {age} on the date of application ({on}), so outside the limit of {years} "
-                "on any later date the permission starts."
+                "Aged {age} on the date of application ({on}), so over the limit of {years} "
+                "on any date the permission can start."
             )
         else:
             template = N_(

@@ -30,11 +30,21 @@ def require_role(request: Request, role: str) -> str:
     visit = visit_of(request)
     account_id = visit.account_id
     if account_id is None:
-        raise SignInRequiredError(quote(request.url.path))
+        raise SignInRequiredError(quote(_asked_for(request), safe="/"))
     role_of: Callable[[str], str | None] = request.app.state.role_of
     if role_of(account_id) != role:
         raise HTTPException(status_code=403, detail="forbidden")
     return account_id
+
+
+def _asked_for(request: Request) -> str:
+    """The page to come back to after signing in, with its query if it was a page read.
+
+    The query carries what was chosen (the scheme and arrangement, say); a form
+    sent is not replayed, so it gets only its path.
+    """
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query and request.method == "GET" else request.url.path
 
 
 def account_home(request: Request) -> str | None:

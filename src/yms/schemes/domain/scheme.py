@@ -519,6 +519,15 @@ class Scheme(SchemeModel):
         """The scheme's own name for a party."""
         return self.parties.get(code, code)
 
+    def party_place(self, code: str) -> str:
+        """The party's name as it reads after "in" or "to": "the United Kingdom", "Japan"."""
+        name = self.party_name(code)
+        return f"the {name}" if name.startswith(_NAMES_WITH_THE) else name
+
+
+#: Names English writes with "the" in a sentence ("in the Netherlands"), by how they begin.
+_NAMES_WITH_THE = ("United ", "Republic ", "Netherlands", "Czech Republic", "Philippines")
+
 
 def _provenances(model: BaseModel, path: str) -> Iterator[tuple[str, Provenance]]:
     """Every assumption inside `model`, with its dotted path (items by id where they have one)."""
