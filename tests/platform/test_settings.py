@@ -63,6 +63,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YMS_DATA_KEY", FERNET_KEY)
     monkeypatch.setenv("YMS_PAYMENTS", "govuk-pay")
     monkeypatch.setenv("YMS_PAY_API_KEY", PAY_KEY)
+    monkeypatch.setenv("YMS_PUBLIC_URL", "https://youth-mobility.example.org")
 
 
 PAY_KEY = "api_live_0123456789abcdefghijklmnopqrstuvwxyz"
@@ -152,3 +153,21 @@ def test_production_will_not_start_with_the_fake_provider(
     assert ran.stderr.startswith("yms: setting")
     assert "YMS_PAYMENTS must be govuk-pay outside development" in ran.stderr
     assert len(ran.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_outside_development_the_public_address_must_be_given(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    production(monkeypatch)
+    monkeypatch.setenv("YMS_ENVIRONMENT", environment)
+    monkeypatch.delenv("YMS_PUBLIC_URL")
+    with pytest.raises(ValidationError, match="YMS_PUBLIC_URL must be set outside development"):
+        Settings()
+
+
+def test_production_is_served_over_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    production(monkeypatch)
+    monkeypatch.setenv("YMS_PUBLIC_URL", "http://youth-mobility.example.org")
+    with pytest.raises(ValidationError, match="YMS_PUBLIC_URL must be https:// in production"):
+        Settings()

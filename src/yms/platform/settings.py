@@ -60,8 +60,19 @@ class Settings(BaseSettings):
     def _no_insecure_defaults(self) -> Self:
         if self.environment is not Environment.DEVELOPMENT:
             self._refuse_development_keys()
+            self._check_public_url()
         self._check_payments()
         return self
+
+    def _check_public_url(self) -> None:
+        # Every e-mail link and payment return is built on it: the default would send
+        # applicants to localhost.
+        if "public_url" not in self.model_fields_set:
+            raise ValueError("YMS_PUBLIC_URL must be set outside development")
+        if self.environment is Environment.PRODUCTION and not self.public_url.startswith(
+            "https://"
+        ):
+            raise ValueError("YMS_PUBLIC_URL must be https:// in production")
 
     def _refuse_development_keys(self) -> None:
         defaults = {

@@ -31,6 +31,7 @@ def test_mail_read_is_refused_outside_development(
     monkeypatch.setenv("YMS_DATA_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("YMS_PAYMENTS", "govuk-pay")  # production refuses the fake provider
     monkeypatch.setenv("YMS_PAY_API_KEY", "p" * 32)
+    monkeypatch.setenv("YMS_PUBLIC_URL", "https://youth-mobility.example.org")
     refused = yms_db("mail", "read", "ana@example.org")
     assert refused.code == 3
     assert "only in development" in refused.stderr
