@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from tests.fixtures.web import free_port
+from yms.accounts import services as accounts
 from yms.platform.context import ServiceContext
 from yms.platform.mail.outbox import OutboxSender
 from yms.platform.settings import Settings
@@ -85,6 +86,16 @@ def test_serve_links_e_mails_to_the_port_it_listens_on(
         [invitation] = sent
         served = public_url or f"http://localhost:{port}"
         assert invitation.personalisation["link"].startswith(f"{served}/invitations/")
+        # An e-mail queued by another process (the operator's command line, which does
+        # not know the port) is sent by the server's worker, linking to the server.
+        assert ctx.public_url == "http://localhost:8000"
+        accounts.create_account(ctx, "late@example.org", "a good long password")
+        accounts.send_confirmation_link(ctx, "late@example.org")
+        while not ctx.mail.messages("late@example.org"):
+            assert time.monotonic() < deadline + 30, "no confirmation e-mail"
+            time.sleep(0.5)
+        [confirmation] = ctx.mail.messages("late@example.org")
+        assert confirmation.personalisation["link"].startswith(f"{served}/confirm-email/")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -153,7 +153,6 @@ def _add_account(uow: UnitOfWork, ctx: ServiceContext, new: _NewAccount) -> None
 
 def _queue_confirmation(
     uow: UnitOfWork,
-    ctx: ServiceContext,
     account_id: str,
     address: str,
     *,
@@ -164,7 +163,7 @@ def _queue_confirmation(
         uow,
         address,
         notifications.CONFIRM_EMAIL,
-        {"link": f"{ctx.public_url}/confirm-email/{token}"},
+        {"link": f"/confirm-email/{token}"},
     )
 
 
@@ -189,15 +188,15 @@ def sign_up(ctx: ServiceContext, email: str, password: str, *, role: Role = Role
             except IntegrityError:  # another sign-up for the address committed first
                 account = _account_by(uow.session, ctx, new.address)
         if account is None:
-            _queue_confirmation(uow, ctx, new.id, new.address)
+            _queue_confirmation(uow, new.id, new.address)
         elif account.email_confirmed_at is None:
-            _queue_confirmation(uow, ctx, account.id, new.address, password_hash=new.password_hash)
+            _queue_confirmation(uow, account.id, new.address, password_hash=new.password_hash)
         else:
             notifications.queue_email(
                 uow,
                 new.address,
                 notifications.ACCOUNT_EXISTS,
-                {"link": f"{ctx.public_url}/sign-in"},
+                {"link": "/sign-in"},
             )
 
 
@@ -216,17 +215,17 @@ def send_confirmation_link(ctx: ServiceContext, email: str) -> None:
                 uow,
                 address,
                 notifications.NO_ACCOUNT_TO_CONFIRM,
-                {"link": f"{ctx.public_url}/sign-up"},
+                {"link": "/sign-up"},
             )
         elif account.email_confirmed_at is not None:
             notifications.queue_email(
                 uow,
                 address,
                 notifications.ALREADY_CONFIRMED,
-                {"link": f"{ctx.public_url}/sign-in"},
+                {"link": "/sign-in"},
             )
         else:
-            _queue_confirmation(uow, ctx, account.id, address)
+            _queue_confirmation(uow, account.id, address)
 
 
 def create_account(
@@ -369,16 +368,14 @@ def request_password_reset(ctx: ServiceContext, email: str) -> None:
     account = _find(ctx, address)
     with ctx.unit(actor=account.id if account else VISITOR) as uow:
         if account is None:
-            notifications.queue_email(
-                uow, address, notifications.NO_ACCOUNT, {"link": f"{ctx.public_url}/sign-up"}
-            )
+            notifications.queue_email(uow, address, notifications.NO_ACCOUNT, {"link": "/sign-up"})
             return
         token = _issue_token(uow, account.id, RESET, RESET_FOR)
         notifications.queue_email(
             uow,
             address,
             notifications.RESET_PASSWORD,
-            {"link": f"{ctx.public_url}/reset-password/{token}"},
+            {"link": f"/reset-password/{token}"},
         )
 
 

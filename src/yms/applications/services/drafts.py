@@ -205,7 +205,7 @@ def withdraw(ctx: ServiceContext, account_id: str, case_ref: str) -> None:
             templates.APPLICATION_WITHDRAWN,
             {
                 "case_ref": application.case_ref,
-                "link": f"{ctx.public_url}/applications/{application.case_ref}",
+                "link": f"/applications/{application.case_ref}",
             },
         )
 

@@ -269,7 +269,7 @@ def _tell_submitted(
     """Queue the receipt and the acknowledgement, in the unit that submits."""
     address = accounts.email_of(ctx, application.account_id)
     scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
-    link = f"{ctx.public_url}/applications/{application.case_ref}"
+    link = f"/applications/{application.case_ref}"
     mail.queue_email(
         uow,
         address,

@@ -98,7 +98,7 @@ def _invitation_mail(
         "ballot": allocation.title if allocation else window.id,
         "scheme": scheme.title,
         "deadline": long_time(invitation.expires_at),
-        "link": f"{ctx.public_url}/invitations/{invitation.ref}",
+        "link": f"/invitations/{invitation.ref}",
     }
 
 
