@@ -140,3 +140,15 @@ def test_an_applicant_who_left_the_payment_page_is_told_and_can_finish_paying(
         again.get(returned.removeprefix(after.public_url))
         submitted = again.get(case_url).text
         assert "You started to pay" not in submitted
+
+
+def test_a_payer_who_paid_but_never_came_back_finds_the_application_submitted(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    case_url = to_the_payment_page(browser, web_ctx, clock)
+    to_pay = browser.post(f"{case_url}/declaration", {"declaration": "agreed"}).headers["location"]
+    fake(web_ctx).finish(to_pay.rsplit("/", 1)[1], "success")  # the tab closed after paying
+    case = browser.get(case_url).text
+    assert "Submitted" in case
+    assert "You started to pay" not in case
+    assert "Continue your application" not in case

@@ -384,11 +384,29 @@ def confirmation(request: Request, case_ref: str) -> Response:
 @router.get("/applications/{case_ref}")
 def case(request: Request, case_ref: str, withdrawn: str = "") -> Response:
     """Journey 5: the case's status, timeline and messages (and a banner just after withdrawing)."""
-    _account, application = _load(request, case_ref)
+    account_id, application = _load(request, case_ref)
+    if application.paying_since is not None:
+        application = _settled(request, account_id, application)
     just_withdrawn = withdrawn == "yes" and application.state is ApplicationState.WITHDRAWN
     return render(
         request, "applications/case.html", application=application, just_withdrawn=just_withdrawn
     )
+
+
+def _settled(request: Request, account_id: str, application: ApplicationView) -> ApplicationView:
+    """The application once the provider has said how its payment under way stands.
+
+    A payer who paid but never came back (a closed tab, a lost connection) finds the
+    application submitted; if the provider cannot answer, the page says the payment
+    has not finished, and the button asks again.
+    """
+    ctx = context_of(request)
+    try:
+        payment.complete_payment(ctx, account_id, application.case_ref)
+    except PaymentProviderError as error:
+        log.warning("payment.provider_unavailable", case=application.case_ref, error=str(error))
+        return application
+    return cases.view(ctx, account_id, application.case_ref)
 
 
 @router.get("/applications/{case_ref}/withdraw")
