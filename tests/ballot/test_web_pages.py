@@ -51,7 +51,9 @@ def test_the_record_is_linked_and_served_once_published(
     # The same document `yms ballot publish` writes.
     assert served.text == json.dumps(written[0].as_json(), indent=2) + "\n"
     assert len(served.json()["order"]) == 5
-    assert browser.get("/ballots/none/record.json").status_code == 404
+    missing = browser.get("/ballots/none/record.json")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
 
 
 def test_an_entrant_is_not_offered_the_ballot_again(

@@ -33,6 +33,7 @@ from yms.platform.web.access import limited, require_role
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
+from yms.platform.web.problems import problem
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
 from yms.platform.web.tags import Tag
@@ -115,8 +116,14 @@ def record(request: Request, window_id: str) -> Response:
     """The published draw record, exactly as `yms ballot publish` writes it; 404 until then."""
     try:
         drawn = public.published_record(context_of(request), window_id)
-    except NotFoundError:
-        return render(request, "errors/404.html", status=404, form=False)
+    except NotFoundError:  # asked for as JSON, so answered as JSON
+        return problem(
+            404,
+            "Not found",
+            "There is no published draw record for this ballot: it has not been drawn and "
+            "published yet, or there is no such ballot.",
+            kind="not-found",
+        )
     body = json.dumps(drawn.as_json(), indent=2) + "\n"
     return Response(body, media_type="application/json")
 

@@ -65,6 +65,9 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
     closing = replace(ctx, clock=FixedClock(drawn_closes))
     ballot_windows.close_window(closing, "taiwan-2025-1", "beac04" * 8, actor=DEMO)
     ballot_windows.run_draw(closing, "taiwan-2025-1", actor=DEMO)
+    # Published, so the demo's ballot page links the record anyone can check; the
+    # service serves it from the database, so there is no file to write.
+    ballot_windows.publish_record(closing, "taiwan-2025-1", lambda _record: None, actor=DEMO)
     invite_round(
         replace(ctx, clock=FixedClock(drawn_closes + timedelta(days=1))),
         "taiwan-2025-1",
