@@ -81,3 +81,27 @@ def test_a_refusal_at_entry_writes_its_dates_in_long_form(
     assert refused.status_code == 409
     assert "25 November 2026" in refused.text
     assert re.findall(r"\b\d{4}-\d{2}-\d{2}\b", refused.text) == []
+
+
+def test_rounds_of_one_allocation_have_names_that_tell_them_apart(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    hong_kong_window(web_ctx)
+    hong_kong_window(web_ctx, window_id="hk-2026-2", ballot_round=2)
+    listed = browser.get("/ballots").text
+    assert ">Hong Kong 2025 ballot</a>" in listed
+    assert ">Hong Kong 2025 ballot, round 2</a>" in listed
+    page = browser.get("/ballots/hk-2026-2").text
+    assert '<h1 class="govuk-heading-l">Hong Kong 2025 ballot, round 2</h1>' in page
+
+
+def test_an_entrant_is_not_given_the_entry_form_again(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    hong_kong_window(web_ctx)
+    sign_up_and_in(browser, web_ctx, "ana@example.org")
+    enter_in_browser(browser)
+    again = browser.get("/ballots/hk-2026-1/enter", follow_redirects=False)
+    assert again.status_code == 303
+    assert again.headers["location"] == "/ballots/hk-2026-1"
+    assert "You have entered this ballot" in browser.get("/ballots/hk-2026-1").text

@@ -131,7 +131,8 @@ def record(request: Request, window_id: str) -> Response:
 @router.get("/ballots/{window_id}/enter")
 def details_page(request: Request, window_id: str) -> Response:
     """Identity details: passport number, nationality, date of birth."""
-    unconfirmed = _unconfirmed(request, require_role(request, "applicant"))
+    account_id = require_role(request, "applicant")
+    unconfirmed = _unconfirmed(request, account_id)
     if unconfirmed is not None:
         return unconfirmed
     window = _window(request, window_id)
@@ -139,6 +140,8 @@ def details_page(request: Request, window_id: str) -> Response:
         return render(request, "errors/404.html", status=404, form=False)
     if window.state is not WindowState.OPEN:
         return _closed(request, window)
+    if any(entry.window_id == window_id for entry in entries_of(context_of(request), account_id)):
+        return RedirectResponse(f"/ballots/{window_id}", status_code=303)  # "You have entered"
     return _details(request, window, {})
 
 

@@ -15,6 +15,7 @@ from yms.ballot.domain.record import DrawRecord
 from yms.ballot.services.status import WindowStatus
 from yms.ballot.services.windows import draw_record, load_window, status
 from yms.kernel.errors import NotFoundError
+from yms.kernel.text import N_
 from yms.platform.audit.log import history
 from yms.platform.context import ServiceContext
 from yms.schemes.catalogue import Catalogue
@@ -27,7 +28,7 @@ class BallotPage:
     """A window as the public sees it: its status, and what its allocation is for."""
 
     window: WindowStatus
-    title: str  # the allocation's, e.g. "Hong Kong 2025"
+    title: str  # e.g. "Hong Kong 2025 ballot", or "Hong Kong 2025 ballot, round 2"
     scheme_title: str
     nationalities: tuple[str, ...]  # the scheme's names for them, sorted
     age_minimum: int | None
@@ -50,7 +51,7 @@ def describe(catalogue: Catalogue, window: WindowStatus, *, published: bool) -> 
     maximums = {r.age_maximum.years for r in requirements if r.age_maximum}
     return BallotPage(
         window=window,
-        title=allocation.title if allocation else window.allocation_id,
+        title=_title(allocation.title if allocation else window.allocation_id, window),
         scheme_title=scheme.title,
         nationalities=tuple(sorted({scheme.party_name(a.nationality) for a in arrangements})),
         # An allocation pooling arrangements with different limits shows the widest range.
@@ -58,6 +59,15 @@ def describe(catalogue: Catalogue, window: WindowStatus, *, published: bool) -> 
         age_maximum=max(maximums) if maximums else None,
         published=published,
     )
+
+
+def _title(allocation_title: str, window: WindowStatus) -> str:
+    # An allocation's later rounds are ballots of their own: the round tells them apart.
+    if window.ballot_round > 1:
+        return N_("{allocation} ballot, round {round}").format(
+            allocation=allocation_title, round=window.ballot_round
+        )
+    return N_("{allocation} ballot").format(allocation=allocation_title)
 
 
 def ballot_page(ctx: ServiceContext, window_id: str) -> BallotPage:
