@@ -88,3 +88,29 @@ def test_an_unconfirmed_account_is_told_to_confirm_before_typing_anything(
     confirmed = browser.post("/ballots/hk-2026-1/confirm")  # straight to the button: the same
     assert confirmed.status_code == 403
     assert 'href="/confirm-email"' in confirmed.text
+
+
+def test_an_unconfirmed_account_is_warned_on_its_own_page(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    create_account(web_ctx, "new@example.org", "a good long password")
+    sign_in(browser, "new@example.org")
+    home = browser.get("/account").text
+    assert "Confirm your email address before you enter a ballot or apply" in home
+    assert 'href="/confirm-email"' in home
+
+
+def test_a_refused_entrant_can_go_back_and_correct_a_mistyped_date(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    hong_kong_window(web_ctx)
+    sign_up_and_in(browser, web_ctx, "ana@example.org")
+    browser.get("/ballots/hk-2026-1/enter")
+    too_old = {**IDENTITY, "date-of-birth-year": "1990"}
+    browser.post("/ballots/hk-2026-1/enter", too_old)
+    refused = browser.post("/ballots/hk-2026-1/confirm")
+    assert refused.status_code == 409
+    assert 'href="/ballots/hk-2026-1/check-answers"' in refused.text
+    answers = browser.get("/ballots/hk-2026-1/check-answers")
+    assert answers.status_code == 200
+    assert "1990" in answers.text

@@ -441,21 +441,26 @@ def emails_of(ctx: ServiceContext, account_ids: Iterable[str]) -> dict[str, str]
     return {account_id: ctx.sealer.open(sealed).decode("utf-8") for account_id, sealed in rows}
 
 
+def is_confirmed(ctx: ServiceContext, account_id: str) -> bool:
+    """Whether the account has confirmed its e-mail address; raises `NotFoundError`."""
+    with ctx.database.reading() as db:
+        account = db.get(Account, account_id)
+        if account is None:
+            raise NotFoundError("no such account")
+        return account.email_confirmed_at is not None
+
+
 def require_confirmed(ctx: ServiceContext, account_id: str, *, to: str) -> None:
     """Raise `RefusedError` unless the account has confirmed its e-mail address.
 
     `to` finishes the sentence the applicant reads: "Confirm your email address
     before you {to}."
     """
-    with ctx.database.reading() as db:
-        account = db.get(Account, account_id)
-        if account is None:
-            raise NotFoundError("no such account")
-        if account.email_confirmed_at is None:
-            raise RefusedError(
-                f"Confirm your email address before you {to}. "
-                "Use the link in the email we sent you when you created your account."
-            )
+    if not is_confirmed(ctx, account_id):
+        raise RefusedError(
+            f"Confirm your email address before you {to}. "
+            "Use the link in the email we sent you when you created your account."
+        )
 
 
 def role_of(ctx: ServiceContext, account_id: str | None) -> Role | None:

@@ -211,7 +211,11 @@ def account_home(request: Request, reset: str = "") -> Response:
     account_id = require_role(request, Role.APPLICANT)
     ctx = context_of(request)
     return render(
-        request, "accounts/home.html", email=accounts.email_of(ctx, account_id), reset=bool(reset)
+        request,
+        "accounts/home.html",
+        email=accounts.email_of(ctx, account_id),
+        confirmed=accounts.is_confirmed(ctx, account_id),
+        reset=bool(reset),
     )
 
 

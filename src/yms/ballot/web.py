@@ -268,7 +268,14 @@ async def confirm(request: Request, window_id: str) -> Response:
     try:
         enter_ballot(visit.ctx, entry)
     except (RefusedError, InvalidInputError, NotFoundError) as error:
-        return render(request, "ballots/refused.html", status=409, form=False, reason=str(error))
+        return render(
+            request,
+            "ballots/refused.html",
+            status=409,
+            form=False,
+            reason=str(error),
+            check_url=f"/ballots/{window_id}/check-answers",  # a mistyped date can be put right
+        )
     # The identity has served: keep only that it did, for a second press of the button.
     visit.finish_journey(f"entry:{window_id}", entered=True)
     return RedirectResponse(f"/ballots/{window_id}/entered", status_code=303)
