@@ -286,3 +286,11 @@ def test_an_unknown_kind_of_evidence_is_not_found(
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert browser.get(f"{case_url}/evidence/{kind}").status_code == 404
+
+
+def test_the_case_page_says_what_the_application_is_for(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    case_url = started_application(browser, web_ctx, clock)
+    page = browser.get(case_url).text
+    assert "UK Youth Mobility Scheme: as a national of Hong Kong, to the United Kingdom" in page

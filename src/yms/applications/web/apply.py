@@ -389,7 +389,23 @@ def case(request: Request, case_ref: str, withdrawn: str = "") -> Response:
         application = _settled(request, account_id, application)
     just_withdrawn = withdrawn == "yes" and application.state is ApplicationState.WITHDRAWN
     return render(
-        request, "applications/case.html", application=application, just_withdrawn=just_withdrawn
+        request,
+        "applications/case.html",
+        application=application,
+        under=_under(request, application),
+        just_withdrawn=just_withdrawn,
+    )
+
+
+def _under(request: Request, application: ApplicationView) -> str:
+    """What the application is for, as the applicant would say it."""
+    catalogue = context_of(request).catalogue
+    scheme = catalogue.get(application.scheme_id, application.scheme_version)
+    arrangement = cases.arrangement_of(catalogue, application)
+    return _("{scheme}: as a national of {nationality}, to {host}").format(
+        scheme=scheme.title,
+        nationality=scheme.party_name(arrangement.nationality),
+        host=scheme.party_place(arrangement.host),
     )
 
 
