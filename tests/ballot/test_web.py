@@ -114,3 +114,15 @@ def test_a_refused_entrant_can_go_back_and_correct_a_mistyped_date(
     answers = browser.get("/ballots/hk-2026-1/check-answers")
     assert answers.status_code == 200
     assert "1990" in answers.text
+
+
+def test_a_refusal_says_where_to_write(browser: Browser, web_ctx: ServiceContext) -> None:
+    hong_kong_window(web_ctx)
+    sign_up_and_in(browser, web_ctx, "ana@example.org")
+    enter(browser)
+    sign_up_and_in(browser, web_ctx, "bo@example.org")  # the same person, another account
+    browser.get("/ballots/hk-2026-1/enter")
+    browser.post("/ballots/hk-2026-1/enter", IDENTITY)
+    refused = browser.post("/ballots/hk-2026-1/confirm")
+    assert "tell us through the contact page" in refused.text
+    assert 'href="/contact"' in refused.text

@@ -171,3 +171,11 @@ def test_production_is_served_over_https(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("YMS_PUBLIC_URL", "http://youth-mobility.example.org")
     with pytest.raises(ValidationError, match="YMS_PUBLIC_URL must be https:// in production"):
         Settings()
+
+
+def test_the_contact_address_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YMS_CONTACT_EMAIL", "help@youth-mobility.example.org")
+    assert Settings().contact_email == "help@youth-mobility.example.org"
+    monkeypatch.setenv("YMS_CONTACT_EMAIL", "not an address")
+    with pytest.raises(ValidationError, match="contact_email"):
+        Settings()

@@ -25,6 +25,7 @@ GET_ROUTES = {
     "/ballots/{window_id}/record.json": "anyone",
     "/accessibility": "anyone",
     "/privacy": "anyone",
+    "/contact": "anyone",
     "/sign-up": "anyone",
     "/confirm-email": "anyone",
     "/confirm-email/{token}": "anyone",

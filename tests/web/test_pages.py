@@ -9,7 +9,7 @@ from tests.fixtures.web import Browser
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 
-PAGES = ["/", "/check", "/check/scheme", "/ballots", "/accessibility", "/privacy"]
+PAGES = ["/", "/check", "/check/scheme", "/ballots", "/accessibility", "/privacy", "/contact"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -67,3 +67,11 @@ def test_ballot_pages_publish_the_commitment_not_the_seed(
     listing = browser.get("/ballots").text
     assert "hk-2026-1" in listing
     assert "hk-2026-2" in listing
+
+
+def test_the_contact_page_gives_the_address_the_service_is_run_from(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    page = browser.get("/contact").text
+    assert f'href="mailto:{web_ctx.contact_email}"' in page
+    assert 'href="/contact"' in browser.get("/").text  # in every page's footer

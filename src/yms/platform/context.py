@@ -41,6 +41,7 @@ class ServiceContext:
     random_bytes: Callable[[int], bytes] = os.urandom
     passwords: PasswordHasher = field(default_factory=PasswordHasher)  # Argon2id, RFC 9106
     public_url: str = "http://localhost:8000"  # where links in e-mails point
+    contact_email: str = "youth-mobility@example.org"  # where people write for help
 
     @classmethod
     def create(
@@ -56,6 +57,7 @@ class ServiceContext:
         payments: PaymentProvider | None = None,
         random_bytes: Callable[[int], bytes] = os.urandom,
         passwords: PasswordHasher | None = None,
+        contact_email: str = "youth-mobility@example.org",
     ) -> ServiceContext:
         """A context whose unnamed edges are the defaults: the outbox, the fake Pay, local disk."""
         return cls(
@@ -69,6 +71,7 @@ class ServiceContext:
             random_bytes=random_bytes,
             passwords=passwords or PasswordHasher(),
             public_url=public_url,
+            contact_email=contact_email,
         )
 
     @classmethod
@@ -85,6 +88,7 @@ class ServiceContext:
             public_url=public_url,
             files=LocalDiskStore(Path(settings.evidence_dir)),
             payments=_payments(settings, database, clock, public_url=public_url),
+            contact_email=settings.contact_email,
         )
 
     def unit(self, *, actor: str) -> AbstractContextManager[UnitOfWork]:

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=200)
     evidence_dir: str = Field(default="var/evidence", min_length=1)
     public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
+    # Where applicants write for help (the contact page, and refusals that send them there).
+    contact_email: str = Field(
+        default="youth-mobility@example.org", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
     # Who the command line acts as in the audit log: a pseudonymous operator id.
     actor: str = Field(default="cli", pattern=r"^[a-z][a-z0-9_:.-]{0,63}$")
     payments: PaymentsProvider = PaymentsProvider.FAKE

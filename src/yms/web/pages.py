@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from yms.platform.web.context import context_of
 from yms.platform.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -26,3 +27,9 @@ def accessibility(request: Request) -> Response:
 def privacy(request: Request) -> Response:
     """What personal data the service keeps, why, and for how long."""
     return render(request, "privacy.html", form=False)
+
+
+@router.get("/contact")
+def contact(request: Request) -> Response:
+    """How to reach the people who run the service."""
+    return render(request, "contact.html", form=False, email=context_of(request).contact_email)
