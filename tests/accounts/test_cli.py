@@ -49,7 +49,7 @@ def test_the_same_address_twice_is_refused(yms_db: Yms) -> None:
         (("accounts", "role", "nobody@example.org", "operator"), "no account has this email"),
         (
             ("accounts", "role", "nobody@example.org", "king"),
-            "a role is one of: applicant, operator",
+            "a role is one of: applicant, caseworker, senior_caseworker, operator",
         ),
         (("accounts", "create", "not-an-address", "--role", "operator"), "correct format"),
     ],

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(help="Create accounts and change their roles.", no_args_is_help=True)
-_ROLE_HELP = "applicant or operator."
+_ROLE_HELP = "applicant, caseworker, senior_caseworker or operator."
 
 
 def _role(text: str) -> object:

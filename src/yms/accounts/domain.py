@@ -13,10 +13,18 @@ MIN_PASSWORD, MAX_PASSWORD = 10, 256
 
 
 class Role(StrEnum):
-    """What an account may do: apply, or run the service."""
+    """What an account may do: apply, decide applications, or run the service."""
 
     APPLICANT = "applicant"
-    OPERATOR = "operator"
+    CASEWORKER = "caseworker"  # works the queue: asks for evidence, grants, proposes refusals
+    SENIOR_CASEWORKER = "senior_caseworker"  # all that, and the second pair of eyes
+    OPERATOR = "operator"  # runs schemes, ballots and allocations
+
+
+# Who may work cases; of them, who may confirm another's refusal or review a decision.
+CASEWORKERS = frozenset({Role.CASEWORKER, Role.SENIOR_CASEWORKER})
+SENIOR_CASEWORKERS = frozenset({Role.SENIOR_CASEWORKER})
+STAFF = CASEWORKERS | {Role.OPERATOR}
 
 
 def normalise_email(text: str) -> str:

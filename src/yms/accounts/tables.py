@@ -25,7 +25,7 @@ class Account(Base):
     email_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     email_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(16), default=Role.APPLICANT.value)
+    role: Mapped[str] = mapped_column(String(32), default=Role.APPLICANT.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

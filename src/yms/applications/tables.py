@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yms.applications.domain.decisions import DecisionKind, DecisionState
 from yms.applications.domain.states import ApplicationState, PaymentState
 from yms.platform.orm import Base, UTCDateTime, one_of
 
@@ -31,12 +41,16 @@ class Application(Base):
     scheme_id: Mapped[str] = mapped_column(String(64))
     scheme_version: Mapped[str] = mapped_column(String(32))
     arrangement_id: Mapped[str] = mapped_column(String(32))
-    state: Mapped[str] = mapped_column(String(16), default=ApplicationState.DRAFT.value)
+    state: Mapped[str] = mapped_column(String(32), default=ApplicationState.DRAFT.value)
     answers_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     fee_pence: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The keyed hash of the identity the application names (passport, nationality, date
+    # of birth), kept from submission so the checks can find the same person elsewhere.
+    identity_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
 
 
 class ApplicationEvent(Base):
@@ -96,3 +110,84 @@ class Payment(Base):
     # Why a payment ended without paying: the provider's code and message (`P0020
     # Payment expired`), or that the provider no longer knows it. Never personal data.
     failure_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Decision(Base):
+    """A decision on a case, or a refusal proposed and waiting for its second caseworker.
+
+    The reasons are sealed: a caseworker's words may name the applicant.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", DecisionKind), name="kind_known"),
+        CheckConstraint(one_of("state", DecisionState), name="state_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))  # granted, refused, upheld, overturned
+    scheme_version: Mapped[str] = mapped_column(String(32))  # the version the decision applied
+    author_id: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    second_id: Mapped[str | None] = mapped_column(String(64))  # who confirmed or returned it
+    second_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reasons_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseCheck(Base):
+    """The result of one automated check on a case, for the caseworker to weigh.
+
+    `detail` is sealed JSON (a check may quote names); `outcome` is ``clear``,
+    ``attention`` or ``unknown``, never a decision.
+    """
+
+    __tablename__ = "case_checks"
+    __table_args__ = (UniqueConstraint("application_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(String(500))
+    detail_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PlaceCount(Base):
+    """Places granted in one year against one allocation's terms.
+
+    A grant takes a place with ``UPDATE … SET granted = granted + 1 WHERE places IS
+    NULL OR granted < places``: whichever grant comes second finds no row to update,
+    on SQLite and PostgreSQL alike, so places are never over-issued.
+    """
+
+    __tablename__ = "place_counts"
+    __table_args__ = (CheckConstraint("places IS NULL OR granted <= places", name="within_places"),)
+
+    scheme_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    allocation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    places: Mapped[int | None]
+    granted: Mapped[int] = mapped_column(default=0)
+
+
+class BrakeCount(Base):
+    """Grants in one period of an allocation with an emergency brake.
+
+    Past `threshold`, new grants pause until an operator releases the brake for the
+    rest of the period (`released_at`).
+    """
+
+    __tablename__ = "brake_counts"
+
+    scheme_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    allocation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    threshold: Mapped[int]
+    granted: Mapped[int] = mapped_column(default=0)
+    engaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    released_by: Mapped[str | None] = mapped_column(String(64))

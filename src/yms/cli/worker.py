@@ -15,6 +15,7 @@ def build_worker(ctx: ServiceContext, *, lease_seconds: float = 300) -> Worker:
     """A worker with every feature's job handlers and schedules."""
     from datetime import timedelta  # noqa: PLC0415 - keep `yms --help` fast
 
+    from yms.applications import jobs as application_jobs  # noqa: PLC0415
     from yms.ballot import jobs as ballot_jobs  # noqa: PLC0415
     from yms.platform.jobs import jobs as queue_jobs  # noqa: PLC0415
     from yms.platform.jobs.worker import Worker  # noqa: PLC0415
@@ -23,7 +24,13 @@ def build_worker(ctx: ServiceContext, *, lease_seconds: float = 300) -> Worker:
 
     return Worker(
         ctx,
-        handlers={**mail_jobs.JOBS, **web_jobs.JOBS, **queue_jobs.JOBS, **ballot_jobs.JOBS},
+        handlers={
+            **mail_jobs.JOBS,
+            **web_jobs.JOBS,
+            **queue_jobs.JOBS,
+            **ballot_jobs.JOBS,
+            **application_jobs.JOBS,
+        },
         schedules=(*web_jobs.SCHEDULES, *queue_jobs.SCHEDULES, *ballot_jobs.SCHEDULES),
         lease=timedelta(seconds=lease_seconds),
     )
@@ -36,7 +43,7 @@ def worker(
     ] = 300.0,
     once: Annotated[bool, typer.Option("--once", help="Run what is due now, then stop.")] = False,
 ) -> None:
-    """Run queued jobs (e-mail, invitation expiry, session purge) until stopped."""
+    """Run queued jobs (e-mail, checks on cases, invitation expiry, session purge) until stopped."""
     import signal  # noqa: PLC0415
     import threading  # noqa: PLC0415
 

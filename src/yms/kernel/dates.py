@@ -57,6 +57,14 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day of the month `months` later, or that month's last day if it is shorter.
+
+    Six months after 31 August is 28 (or 29) February.
+    """
+    return months_before(day, -months)
+
+
 def days_before(day: date, days: int) -> date:
     """The date `days` calendar days before `day`."""
     return day - timedelta(days=days)

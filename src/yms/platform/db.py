@@ -13,13 +13,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The latest migration shipped, so a command can check that the database is up to
 # date without loading Alembic; a test holds it equal to Alembic's own head.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 _READ_ONLY = "yms_read_only"
 
 
@@ -95,3 +97,14 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def insert_if_absent(session: Session, table: type[Any], **values: Any) -> None:
+    """Insert a row unless one with the same key exists: ``INSERT … ON CONFLICT DO NOTHING``.
+
+    Two units inserting the same counter row at once both go on, on SQLite and
+    PostgreSQL alike, to update the one row that results.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing())

@@ -16,7 +16,12 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yms.applications.domain.states import ApplicationState, PaymentState
+from yms.applications.domain.states import (
+    STAFF_ONLY_EVENTS,
+    ApplicationState,
+    PaymentState,
+    as_applicant_sees,
+)
 from yms.applications.tables import Application, ApplicationEvent, EvidenceFile, Payment
 from yms.ballot.domain.refs import normalise_ref
 from yms.kernel.errors import NotFoundError
@@ -138,12 +143,15 @@ def _view(session: Session, sealer: Sealer, application: Application) -> Applica
     )
     events = session.scalars(
         select(ApplicationEvent)
-        .where(ApplicationEvent.application_id == application.id)
+        .where(
+            ApplicationEvent.application_id == application.id,
+            ApplicationEvent.kind.not_in(STAFF_ONLY_EVENTS),
+        )
         .order_by(ApplicationEvent.at, ApplicationEvent.id)
     )
     return ApplicationView(
         case_ref=application.case_ref,
-        state=ApplicationState(application.state),
+        state=as_applicant_sees(ApplicationState(application.state)),
         scheme_id=application.scheme_id,
         scheme_version=application.scheme_version,
         arrangement_id=application.arrangement_id,

@@ -188,6 +188,8 @@ def withdraw(ctx: ServiceContext, account_id: str, case_ref: str) -> None:
         state = ApplicationState(application.state)
         if state is ApplicationState.WITHDRAWN:
             return
+        if not APPLICATION.allows(state, ApplicationState.WITHDRAWN):
+            raise RefusedError("This application has been decided, so it cannot be withdrawn")
         application.state = APPLICATION.move(state, ApplicationState.WITHDRAWN).value
         application.withdrawn_at = uow.now()
         add_event(

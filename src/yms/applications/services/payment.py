@@ -15,6 +15,10 @@ cannot answer, `PaymentProviderError` reaches the caller and nothing changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,10 +34,12 @@ from yms.applications.services.cases import (
     owned,
     view,
 )
+from yms.applications.services.casework import RUN_CHECKS
 from yms.applications.services.checks import failing
 from yms.applications.services.identity import require_the_entrant
 from yms.applications.tables import Application, Payment
 from yms.kernel.errors import RefusedError
+from yms.kernel.identity import Identity, InvalidPassportNumberError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
 from yms.platform.mail import journey_templates as templates
@@ -311,4 +317,20 @@ def _submit(
         scheme_version=application.scheme_version,
         arrangement=application.arrangement_id,
     )
+    application.identity_hash = _identity_hash(ctx, open_answers(ctx.sealer, application))
+    uow.enqueue(RUN_CHECKS, key=f"checks:{application.case_ref}", case_ref=application.case_ref)
     _tell_submitted(ctx, uow, application, payment)
+
+
+def _identity_hash(ctx: ServiceContext, answers: Mapping[str, Any]) -> bytes | None:
+    """The keyed hash of the person the answers name, for the identity check (YMS 3.3)."""
+    applicant = answers.get("applicant", {})
+    passport = answers.get("personal", {}).get("passport_number")
+    born = applicant.get("date_of_birth")
+    if not passport or not born or not applicant.get("nationality"):
+        return None
+    try:
+        identity = Identity.of(passport, applicant["nationality"], date.fromisoformat(born))
+    except InvalidPassportNumberError:
+        return None
+    return identity.keyed_hash(ctx.identity_key)

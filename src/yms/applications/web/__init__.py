@@ -6,7 +6,7 @@ from datetime import date
 
 from yms.applications.domain.evidence import BANK_STATEMENT, PASSPORT
 from yms.applications.domain.fees import fee_items
-from yms.applications.domain.states import ApplicationState
+from yms.applications.domain.states import WITHDRAWABLE, ApplicationState
 from yms.kernel.text import N_
 from yms.platform.web.forms import _
 from yms.platform.web.tags import Tag
@@ -16,6 +16,13 @@ from yms.schemes.domain.scheme import Arrangement, FeeKind
 APPLICATION_TAGS = {
     ApplicationState.DRAFT: Tag(N_("In progress"), "yellow"),
     ApplicationState.SUBMITTED: Tag(N_("Submitted"), "blue"),
+    ApplicationState.CHECKING: Tag(N_("Being checked"), "blue"),
+    ApplicationState.AWAITING_DECISION: Tag(N_("Waiting for a decision"), "blue"),
+    ApplicationState.AWAITING_EVIDENCE: Tag(N_("We need more information"), "orange"),
+    ApplicationState.REFUSAL_PENDING: Tag(N_("Refusal to confirm"), "orange"),  # staff only
+    ApplicationState.GRANTED: Tag(N_("Granted"), "green"),
+    ApplicationState.REFUSED: Tag(N_("Refused"), "red"),
+    ApplicationState.REVIEW_REQUESTED: Tag(N_("Under review"), "purple"),
     ApplicationState.WITHDRAWN: Tag(N_("Withdrawn"), "grey"),
 }
 EVIDENCE_NAMES = {
@@ -50,5 +57,6 @@ def fee_lines(arrangement: Arrangement, on: date) -> tuple[list[tuple[str, str]]
 
 TEMPLATE_GLOBALS: dict[str, object] = {
     "ApplicationState": ApplicationState,
+    "withdrawable": WITHDRAWABLE,
     "application_tags": APPLICATION_TAGS,
 }

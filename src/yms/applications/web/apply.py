@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from yms.applications.domain.evidence import MAX_BYTES, evidence_needed
-from yms.applications.domain.states import ApplicationState, PaymentState
+from yms.applications.domain.states import WITHDRAWABLE, ApplicationState, PaymentState
 from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswered
 from yms.applications.services import cases, checks, drafts, payment
 from yms.applications.services.cases import ApplicationView
@@ -429,7 +429,7 @@ def _settled(request: Request, account_id: str, application: ApplicationView) ->
 def withdraw_page(request: Request, case_ref: str) -> Response:
     """Are you sure you want to withdraw?"""
     _account, application = _load(request, case_ref)
-    if application.state is ApplicationState.WITHDRAWN:
+    if application.state not in WITHDRAWABLE:  # withdrawn already, or decided
         return _see_other(_base(application))
     return render(request, "applications/withdraw.html", application=application)
 
@@ -449,7 +449,7 @@ async def withdraw(request: Request, case_ref: str) -> Response:
             application=application,
             errors=errors,
         )
-    if choice == "yes":
+    if choice == "yes" and application.state in WITHDRAWABLE:
         drafts.withdraw(context_of(request), account_id, case_ref)
         return _see_other(f"{_base(application)}?withdrawn=yes")
     return _see_other(_base(application))

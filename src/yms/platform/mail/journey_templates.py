@@ -16,6 +16,10 @@ INVITATION_REMINDER = "5c8e1d2f-9e55-4a7b-8d4f-6b2c3d4e5f11"
 PAYMENT_RECEIVED = "8d9f2e3a-0f66-4b8c-9e5a-7c3d4e5f6a12"
 APPLICATION_RECEIVED = "1e0a3f4b-1a77-4c9d-8f6b-8d4e5f6a7b13"
 APPLICATION_WITHDRAWN = "4f1b4a5c-2b88-4d0e-9a7c-9e5f6a7b8c14"
+EVIDENCE_REQUESTED = "6a2c5b6d-3c99-4e1f-8b8d-0f6a7b8c9d15"
+DECISION_GRANTED = "7b3d6c7e-4daa-4f20-9c9e-1a7b8c9d0e16"
+DECISION_REFUSED = "8c4e7d8f-5ebb-4031-8daf-2b8c9d0e1f17"
+REVIEW_UPHELD = "9d5f8e90-6fcc-4142-9eb0-3c9d0e1f2a18"
 
 JOURNEY_TEMPLATES: Mapping[str, Template] = {
     INVITATION: Template(
@@ -60,6 +64,41 @@ JOURNEY_TEMPLATES: Mapping[str, Template] = {
         (
             "You withdrew your application ((case_ref)). We will not decide it. If you did "
             "not do this, tell us at once through your account:\n\n((link))"
+        ),
+    ),
+    EVIDENCE_REQUESTED: Template(
+        N_("More evidence requested"),
+        "We need more information for your application ((case_ref))",
+        (
+            "A caseworker needs more from you before deciding your application ((case_ref)):"
+            "\n\n((request))\n\nReply, and upload what is asked for, at:\n\n((link))"
+        ),
+    ),
+    DECISION_GRANTED: Template(
+        N_("Application granted"),
+        "Your application ((case_ref)) is granted",
+        (
+            "Your application ((case_ref)) for the ((scheme)) is granted.\n\n"
+            "Your permission runs from ((valid_from)) to ((valid_until)). Its conditions:\n\n"
+            "((conditions))\n\nYour decision letter and your status, from which you can make "
+            "share codes for employers and landlords, are at:\n\n((link))"
+        ),
+    ),
+    DECISION_REFUSED: Template(
+        N_("Application refused"),
+        "Decision on your application ((case_ref))",
+        (
+            "Your application ((case_ref)) for the ((scheme)) is refused.\n\n"
+            "Why:\n\n((reasons))\n\nYou can ask for an administrative review if you think "
+            "the decision is wrong. Your decision letter, and how to ask, are at:\n\n((link))"
+        ),
+    ),
+    REVIEW_UPHELD: Template(
+        N_("Administrative review: refusal upheld"),
+        "Administrative review of your application ((case_ref))",
+        (
+            "We have reviewed the refusal of your application ((case_ref)). The refusal "
+            "stands.\n\nWhy:\n\n((reasons))\n\nYour decision letter is at:\n\n((link))"
         ),
     ),
 }

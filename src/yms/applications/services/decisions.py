@@ -1,0 +1,535 @@
+"""Deciding a case: ask for evidence, grant, refuse with a second pair of eyes, review.
+
+Every use case here is one unit of work that checks who is acting, moves the
+case through its machine (`APPLICATION`), records the decision with the scheme
+version it applied, writes the timeline and the audit event, and queues the
+applicant's e-mail, all together or not at all (YMS 6.1, 6.2).
+
+A grant takes a place (`places.take_place`) and gives a status
+(`status.services.grant_status`) in the same unit: a grant with no place left,
+or under the emergency brake, is refused whole and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yms.accounts import services as accounts
+from yms.accounts.domain import CASEWORKERS, SENIOR_CASEWORKERS, Role
+from yms.applications.domain.decisions import (
+    DecisionKind,
+    DecisionState,
+    ReviewOutcome,
+    reasons_for_refusal,
+    second_pair_of_eyes,
+    written_reason,
+)
+from yms.applications.domain.states import APPLICATION, ApplicationState
+from yms.applications.services import places
+from yms.applications.services.cases import (
+    add_event,
+    arrangement_of,
+    open_answers,
+    owned,
+)
+from yms.applications.services.checks import failing_on
+from yms.applications.tables import Application, Decision
+from yms.ballot.domain.refs import normalise_ref
+from yms.kernel.dates import long_date
+from yms.kernel.errors import NotFoundError, RefusedError
+from yms.kernel.states import IllegalTransitionError
+from yms.platform.context import ServiceContext
+from yms.platform.mail import journey_templates as templates
+from yms.platform.mail import outbox as mail
+from yms.platform.unit_of_work import UnitOfWork
+from yms.status import services as status
+from yms.status.services import Holder, StatusView
+
+# What a state is called in a refusal's message: "This application is granted".
+_SAID = {
+    ApplicationState.DRAFT: "not yet submitted",
+    ApplicationState.SUBMITTED: "still being checked",
+    ApplicationState.CHECKING: "still being checked",
+    ApplicationState.AWAITING_DECISION: "waiting for a decision",
+    ApplicationState.AWAITING_EVIDENCE: "waiting for evidence from the applicant",
+    ApplicationState.REFUSAL_PENDING: "waiting for its refusal to be confirmed",
+    ApplicationState.GRANTED: "granted",
+    ApplicationState.REFUSED: "refused",
+    ApplicationState.REVIEW_REQUESTED: "under administrative review",
+    ApplicationState.WITHDRAWN: "withdrawn",
+}
+
+
+def _require_role(ctx: ServiceContext, account_id: str, roles: Collection[Role]) -> None:
+    """Raise `NotFoundError` unless the account has one of `roles`: nothing leaks to others."""
+    if accounts.role_of(ctx, account_id) not in roles:
+        raise NotFoundError("no such application")
+
+
+def _case(session: Session, case_ref: str) -> Application:
+    found = session.scalar(
+        select(Application).where(Application.case_ref == normalise_ref(case_ref)).with_for_update()
+    )
+    if found is None:
+        raise NotFoundError(f"no application {case_ref!r}")
+    return found
+
+
+def _move(application: Application, target: ApplicationState, *, doing: str) -> ApplicationState:
+    """Move the case to `target`, or raise `RefusedError` saying why it cannot be done."""
+    current = ApplicationState(application.state)
+    try:
+        application.state = APPLICATION.move(current, target).value
+    except IllegalTransitionError:
+        raise RefusedError(
+            f"This application is {_SAID[current]}, so you cannot {doing}."
+        ) from None
+    return current
+
+
+def _decision(session: Session, application: Application, kind: DecisionKind) -> Decision | None:
+    """The case's latest decision of `kind`."""
+    return session.scalar(
+        select(Decision)
+        .where(Decision.application_id == application.id, Decision.kind == kind)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+
+
+def _seal(ctx: ServiceContext, data: dict[str, object]) -> bytes:
+    return ctx.sealer.seal(json.dumps(data, sort_keys=True).encode("utf-8"))
+
+
+def opened_reasons(ctx: ServiceContext, decision: Decision) -> dict[str, object]:
+    """A decision's sealed reasons, opened."""
+    opened: dict[str, object] = json.loads(ctx.sealer.open(decision.reasons_sealed))
+    return opened
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+
+def request_evidence(
+    ctx: ServiceContext, case_ref: str, *, caseworker_id: str, request: str
+) -> None:
+    """Ask the applicant for more; the case waits for their reply (audited, e-mailed)."""
+    _require_role(ctx, caseworker_id, CASEWORKERS)
+    asked = written_reason(request, field="request", missing="Say what the applicant needs to send")
+    with ctx.unit(actor=caseworker_id) as uow:
+        application = _case(uow.session, case_ref)
+        _move(application, ApplicationState.AWAITING_EVIDENCE, doing="ask for evidence")
+        add_event(
+            uow.session, application, uow.now(), "evidence_requested", asked, author="caseworker"
+        )
+        uow.audit("application.evidence.requested", application.case_ref)
+        _tell(
+            uow,
+            ctx,
+            application,
+            templates.EVIDENCE_REQUESTED,
+            request=asked,
+        )
+
+
+def reply_with_evidence(ctx: ServiceContext, account_id: str, case_ref: str, *, reply: str) -> None:
+    """The applicant answers a request for evidence; the case returns to the queue."""
+    words = written_reason(reply, field="reply", missing="Enter your reply")
+    with ctx.unit(actor=account_id) as uow:
+        application = owned(uow.session, account_id, case_ref, lock=True)
+        _move(application, ApplicationState.AWAITING_DECISION, doing="reply")
+        add_event(
+            uow.session, application, uow.now(), "evidence_provided", words, author="applicant"
+        )
+        uow.audit("application.evidence.provided", application.case_ref)
+
+
+# --- grant ---------------------------------------------------------------------------------
+
+
+def grant(ctx: ServiceContext, case_ref: str, *, caseworker_id: str) -> StatusView:
+    """Grant the application: take a place, give a status, tell the applicant.
+
+    Raises `places.NoPlaceError` or `places.BrakeEngagedError` (nothing changes)
+    when the allocation cannot take another grant, and `RefusedError` when the
+    case is not waiting for a decision.
+    """
+    _require_role(ctx, caseworker_id, CASEWORKERS)
+    with ctx.unit(actor=caseworker_id) as uow:
+        application = _case(uow.session, case_ref)
+        _move(application, ApplicationState.GRANTED, doing="grant it")
+        return _grant(uow, ctx, application, author=caseworker_id, kind=DecisionKind.GRANT)
+
+
+def _holder(ctx: ServiceContext, application: Application) -> tuple[Holder, date | None]:
+    answers = open_answers(ctx.sealer, application)
+    personal = answers.get("personal", {})
+    given = answers.get("applicant", {})
+    holder = Holder(
+        personal.get("given_names", ""),
+        personal.get("family_name", ""),
+        date.fromisoformat(given["date_of_birth"]),
+    )
+    planned = given.get("valid_from")
+    return holder, date.fromisoformat(planned) if planned else None
+
+
+def _grant(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    application: Application,
+    *,
+    author: str,
+    kind: DecisionKind,
+) -> StatusView:
+    scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
+    arrangement = arrangement_of(ctx.catalogue, application)
+    on = uow.now().date()
+    counted = places.take_place(uow, scheme, application.arrangement_id, on)
+    holder, planned = _holder(ctx, application)
+    given = status.grant_status(
+        uow,
+        ctx,
+        holder_id=application.account_id,
+        case_ref=application.case_ref,
+        holder=holder,
+        scheme=scheme,
+        arrangement=arrangement,
+        planned_start=planned,
+    )
+    application.decided_at = uow.now()
+    if kind is DecisionKind.GRANT:
+        uow.session.add(
+            Decision(
+                application_id=application.id,
+                kind=kind.value,
+                state=DecisionState.IN_EFFECT.value,
+                outcome="granted",
+                scheme_version=application.scheme_version,
+                author_id=author,
+                decided_at=uow.now(),
+                reasons_sealed=_seal(ctx, {}),
+            )
+        )
+    lasts = given.validity
+    add_event(
+        uow.session,
+        application,
+        uow.now(),
+        "granted",
+        f"Application granted: permission from {long_date(lasts.valid_from)} "
+        f"to {long_date(lasts.valid_until)}",
+        author="caseworker",
+    )
+    uow.audit(
+        "application.granted",
+        application.case_ref,
+        scheme=scheme.id,
+        scheme_version=scheme.version,
+        arrangement=arrangement.id,
+        status=given.status_ref,
+        allocation=counted.allocation_id if counted else None,
+        year=counted.year if counted else None,
+    )
+    _tell(
+        uow,
+        ctx,
+        application,
+        templates.DECISION_GRANTED,
+        scheme=scheme.title,
+        valid_from=long_date(lasts.valid_from),
+        valid_until=long_date(lasts.valid_until),
+        conditions="\n".join(f"* {c.text} ({c.rule})" for c in given.conditions),
+    )
+    return given
+
+
+# --- refusal, with four eyes ---------------------------------------------------------------
+
+
+def failed_requirements(ctx: ServiceContext, case_ref: str) -> dict[str, str]:
+    """The requirements the case's answers fail, by id, with their rule reference.
+
+    These are the reasons a refusal may cite (see `reasons_for_refusal`).
+    """
+    with ctx.database.reading() as session:
+        application = session.scalar(
+            select(Application).where(Application.case_ref == normalise_ref(case_ref))
+        )
+        if application is None:
+            raise NotFoundError(f"no application {case_ref!r}")
+        answers = open_answers(ctx.sealer, application)
+        on = (application.submitted_at or application.created_at).date()
+        failed = failing_on(
+            ctx.catalogue.get(application.scheme_id, application.scheme_version),
+            answers,
+            invitation_ref=application.invitation_ref,
+            on=on,
+        )
+    return {requirement.id: requirement.rule for requirement in failed}
+
+
+def propose_refusal(
+    ctx: ServiceContext,
+    case_ref: str,
+    *,
+    caseworker_id: str,
+    requirements: Iterable[str],
+    text: str,
+) -> None:
+    """Propose to refuse: it takes effect only when a senior caseworker confirms it.
+
+    The reasons are requirements the answers fail, or the caseworker's words, or
+    both (`reasons_for_refusal`); the applicant hears nothing until it is confirmed.
+    """
+    _require_role(ctx, caseworker_id, CASEWORKERS)
+    reasons = reasons_for_refusal(requirements, text, failed=failed_requirements(ctx, case_ref))
+    with ctx.unit(actor=caseworker_id) as uow:
+        application = _case(uow.session, case_ref)
+        _move(application, ApplicationState.REFUSAL_PENDING, doing="refuse it")
+        uow.session.add(
+            Decision(
+                application_id=application.id,
+                kind=DecisionKind.REFUSAL.value,
+                state=DecisionState.PROPOSED.value,
+                outcome="refused",
+                scheme_version=application.scheme_version,
+                author_id=caseworker_id,
+                decided_at=uow.now(),
+                reasons_sealed=_seal(ctx, reasons.as_json()),
+            )
+        )
+        add_event(uow.session, application, uow.now(), "refusal_proposed", author="caseworker")
+        uow.audit(
+            "application.refusal.proposed",
+            application.case_ref,
+            requirements=list(reasons.requirements),
+        )
+
+
+def _pending_refusal(session: Session, application: Application) -> Decision:
+    proposed = _decision(session, application, DecisionKind.REFUSAL)
+    assert proposed is not None  # noqa: S101 - a case waiting for confirmation has one
+    assert proposed.state == DecisionState.PROPOSED  # noqa: S101
+    return proposed
+
+
+def confirm_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str) -> None:
+    """Confirm another caseworker's refusal: it takes effect, and the applicant is told.
+
+    Raises `FourEyesError` if `senior_id` proposed it.
+    """
+    _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
+    with ctx.unit(actor=senior_id) as uow:
+        application = _case(uow.session, case_ref)
+        if application.state != ApplicationState.REFUSAL_PENDING:
+            _move(application, ApplicationState.REFUSED, doing="confirm a refusal")
+        proposed = _pending_refusal(uow.session, application)
+        second_pair_of_eyes(
+            senior_id, took_part={proposed.author_id}, what="confirm a refusal you proposed"
+        )
+        _move(application, ApplicationState.REFUSED, doing="confirm a refusal")
+        proposed.state = DecisionState.IN_EFFECT.value
+        proposed.second_id = senior_id
+        proposed.second_at = uow.now()
+        application.decided_at = uow.now()
+        reasons = opened_reasons(ctx, proposed)
+        add_event(
+            uow.session,
+            application,
+            uow.now(),
+            "refused",
+            "Application refused",
+            author="caseworker",
+        )
+        uow.audit(
+            "application.refused",
+            application.case_ref,
+            scheme_version=application.scheme_version,
+            proposed_by=proposed.author_id,
+            requirements=reasons["requirements"],
+        )
+        scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
+        _tell(
+            uow,
+            ctx,
+            application,
+            templates.DECISION_REFUSED,
+            scheme=scheme.title,
+            reasons=_reasons_text(ctx, application, reasons),
+        )
+
+
+def return_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str, note: str) -> None:
+    """Send a proposed refusal back to the queue, saying why; the applicant hears nothing."""
+    _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
+    why = written_reason(note, field="note", missing="Say why the refusal is sent back")
+    with ctx.unit(actor=senior_id) as uow:
+        application = _case(uow.session, case_ref)
+        if application.state != ApplicationState.REFUSAL_PENDING:
+            _move(application, ApplicationState.AWAITING_DECISION, doing="send a refusal back")
+        proposed = _pending_refusal(uow.session, application)
+        second_pair_of_eyes(
+            senior_id, took_part={proposed.author_id}, what="send back a refusal you proposed"
+        )
+        _move(application, ApplicationState.AWAITING_DECISION, doing="send a refusal back")
+        proposed.state = DecisionState.RETURNED.value
+        proposed.second_id = senior_id
+        proposed.second_at = uow.now()
+        add_event(uow.session, application, uow.now(), "refusal_returned", why, author="caseworker")
+        uow.audit(
+            "application.refusal.returned", application.case_ref, proposed_by=proposed.author_id
+        )
+
+
+def _reasons_text(ctx: ServiceContext, application: Application, reasons: dict[str, object]) -> str:
+    """The reasons as the letter writes them: each failed rule's sentence, then the words."""
+    lines = []
+    chosen = reasons.get("requirements") or []
+    assert isinstance(chosen, list)  # noqa: S101 - written by `Reasons.as_json`
+    if chosen:
+        scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
+        answers = open_answers(ctx.sealer, application)
+        on = (application.submitted_at or application.created_at).date()
+        results = {
+            r.id: r
+            for r in failing_on(scheme, answers, invitation_ref=application.invitation_ref, on=on)
+        }
+        for requirement_id in chosen:
+            found = results.get(str(requirement_id))
+            if found is not None:
+                lines.append(f"* {found.detail.render()} ({found.rule})")
+    text = reasons.get("text")
+    if text:
+        lines.append(str(text))
+    return "\n".join(lines)
+
+
+# --- administrative review -------------------------------------------------------------------
+
+
+def request_review(ctx: ServiceContext, account_id: str, case_ref: str, *, grounds: str) -> None:
+    """The applicant asks for an administrative review of a refusal (YMS 6.2)."""
+    words = written_reason(
+        grounds, field="grounds", missing="Say why you think the decision is wrong"
+    )
+    with ctx.unit(actor=account_id) as uow:
+        application = owned(uow.session, account_id, case_ref, lock=True)
+        _move(application, ApplicationState.REVIEW_REQUESTED, doing="ask for a review")
+        uow.session.add(
+            Decision(
+                application_id=application.id,
+                kind=DecisionKind.REVIEW.value,
+                state=DecisionState.PROPOSED.value,
+                outcome="requested",
+                scheme_version=application.scheme_version,
+                author_id=account_id,
+                decided_at=uow.now(),
+                reasons_sealed=_seal(ctx, {"grounds": words}),
+            )
+        )
+        add_event(
+            uow.session,
+            application,
+            uow.now(),
+            "review_requested",
+            "Administrative review requested",
+            author="applicant",
+        )
+        uow.audit("application.review.requested", application.case_ref)
+
+
+def decide_review(
+    ctx: ServiceContext,
+    case_ref: str,
+    *,
+    senior_id: str,
+    outcome: ReviewOutcome,
+    text: str,
+) -> StatusView | None:
+    """Decide an administrative review: the refusal upheld, or overturned and granted.
+
+    Raises `FourEyesError` if `senior_id` proposed or confirmed the refusal; an
+    overturned refusal is a grant, and may raise what `grant` raises.
+    """
+    _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
+    why = written_reason(text, field="reasons", missing="Give the reasons for the review's outcome")
+    with ctx.unit(actor=senior_id) as uow:
+        application = _case(uow.session, case_ref)
+        target = (
+            ApplicationState.GRANTED
+            if outcome is ReviewOutcome.OVERTURNED
+            else ApplicationState.REFUSED
+        )
+        if application.state != ApplicationState.REVIEW_REQUESTED:
+            _move(application, target, doing="decide a review")
+        refusal = _decision(uow.session, application, DecisionKind.REFUSAL)
+        review = _decision(uow.session, application, DecisionKind.REVIEW)
+        assert refusal is not None  # noqa: S101 - a reviewed case was refused
+        assert review is not None  # noqa: S101 - and its review asked for
+        second_pair_of_eyes(
+            senior_id,
+            took_part={refusal.author_id, refusal.second_id or ""},
+            what="review a decision you took part in",
+        )
+        _move(application, target, doing="decide a review")
+        review.state = DecisionState.IN_EFFECT.value
+        review.outcome = outcome.value
+        review.second_id = senior_id
+        review.second_at = uow.now()
+        review.reasons_sealed = _seal(ctx, {**opened_reasons(ctx, review), "text": why})
+        uow.audit(
+            "application.review.decided",
+            application.case_ref,
+            outcome=outcome,
+            refused_by=[refusal.author_id, refusal.second_id],
+        )
+        if outcome is ReviewOutcome.OVERTURNED:
+            add_event(
+                uow.session,
+                application,
+                uow.now(),
+                "review_decided",
+                f"Administrative review: refusal overturned. {why}",
+                author="caseworker",
+            )
+            return _grant(uow, ctx, application, author=senior_id, kind=DecisionKind.REVIEW)
+        application.decided_at = uow.now()
+        add_event(
+            uow.session,
+            application,
+            uow.now(),
+            "review_decided",
+            f"Administrative review: refusal upheld. {why}",
+            author="caseworker",
+        )
+        _tell(uow, ctx, application, templates.REVIEW_UPHELD, reasons=why)
+        return None
+
+
+# --- the applicant is told -------------------------------------------------------------------
+
+
+def _tell(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    application: Application,
+    template: str,
+    **personalisation: str,
+) -> None:
+    """Queue an e-mail to the applicant about their case, in the unit that decides."""
+    mail.queue_email(
+        uow,
+        accounts.email_of(ctx, application.account_id),
+        template,
+        {
+            "case_ref": application.case_ref,
+            "link": f"/applications/{application.case_ref}",
+            **personalisation,
+        },
+    )

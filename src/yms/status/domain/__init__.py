@@ -1,0 +1,1 @@
+"""The rules of a status, pure: how long leave lasts, and what the holder may do."""
