@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from tests.ballot.builders import BEACON, entry, hong_kong_window
+from tests.conftest import run_jobs
+from yms.accounts.domain import Role
 from yms.accounts.services import create_account
-from yms.applications.services import drafts
+from yms.applications.services import drafts, payment
 from yms.ballot.services import windows
 from yms.ballot.services.entries import enter_ballot, entries_of
 from yms.ballot.services.invitations import invite_round, respond
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.db import Database
+from yms.platform.payments.provider import FakePaymentProvider
 
 
 def accepted_invitation(
@@ -60,3 +63,74 @@ def restarted(ctx: ServiceContext) -> ServiceContext:
         random_bytes=ctx.random_bytes,
         passwords=ctx.passwords,
     )
+
+
+# --- submitted cases, for casework --------------------------------------------------------
+
+STAFF_PASSWORD = "a good long staff password"
+
+
+def answers_of(
+    *,
+    nationality: str = "AU",
+    born: str = "2001-04-03",
+    passport: str = "PA1234567",
+    given_names: str = "Kai",
+    family_name: str = "Walker",
+    savings: str = "2600.00",
+) -> dict[str, object]:
+    """Every answer a direct UK application asks, as the portal keeps them."""
+    return {
+        "applicant": {
+            "nationality": nationality,
+            "host": "GB",
+            "date_of_birth": born,
+            "valid_from": "2027-01-10",
+            "funds": {
+                "amount": savings,
+                "currency": "GBP",
+                "held_days": 40,
+                "latest_evidence_date": "2026-11-20",
+            },
+            "children_under_18": False,
+            "previous_participation": False,
+        },
+        "personal": {
+            "given_names": given_names,
+            "family_name": family_name,
+            "passport_number": passport,
+            "passport_expiry": "2033-01-01",
+        },
+        "declaration": True,
+    }
+
+
+def submitted(
+    ctx: ServiceContext,
+    email: str = "kai@example.org",
+    *,
+    arrangement: str = "AU-GB",
+    checked: bool = True,
+    **answers: str,
+) -> tuple[str, str]:
+    """A direct application, paid for and submitted; (account id, case reference).
+
+    With `checked`, the queued jobs run, so the automated checks have put the
+    case in the caseworkers' queue (awaiting a decision).
+    """
+    account = create_account(ctx, email, "a good long password", confirmed=True)
+    nationality = arrangement.rsplit("-", 1)[0]
+    case = drafts.start_direct(ctx, account, "uk-yms", arrangement)
+    drafts.save_answers(ctx, account, case, answers_of(nationality=nationality, **answers))
+    pay_at = payment.begin_payment(ctx, account, case, "http://x/back", refusal_understood=True)
+    assert isinstance(ctx.payments, FakePaymentProvider)
+    ctx.payments.finish(pay_at.rsplit("/", 1)[1], "success")
+    payment.complete_payment(ctx, account, case)
+    if checked:
+        run_jobs(ctx)
+    return account, case
+
+
+def staff(ctx: ServiceContext, email: str, role: Role) -> str:
+    """A confirmed staff account with `role`; returns its id."""
+    return create_account(ctx, email, STAFF_PASSWORD, role=role, confirmed=True)

@@ -92,6 +92,17 @@ def _move(application: Application, target: ApplicationState, *, doing: str) -> 
     return current
 
 
+def _require_state(application: Application, expected: ApplicationState, *, doing: str) -> None:
+    """Raise `RefusedError` unless the case is in `expected`.
+
+    The machine allows a move from several states; an act may still belong to one:
+    a caseworker's grant is not a review's, and a reply is not a way past the checks.
+    """
+    current = ApplicationState(application.state)
+    if current is not expected:
+        raise RefusedError(f"This application is {_SAID[current]}, so you cannot {doing}.")
+
+
 def _decision(session: Session, application: Application, kind: DecisionKind) -> Decision | None:
     """The case's latest decision of `kind`."""
     return session.scalar(
@@ -121,6 +132,7 @@ def request_evidence(
     """Ask the applicant for more; the case waits for their reply (audited, e-mailed)."""
     _require_role(ctx, caseworker_id, CASEWORKERS)
     asked = written_reason(request, field="request", missing="Say what the applicant needs to send")
+    address = _address(ctx, case_ref)
     with ctx.unit(actor=caseworker_id) as uow:
         application = _case(uow.session, case_ref)
         _move(application, ApplicationState.AWAITING_EVIDENCE, doing="ask for evidence")
@@ -130,7 +142,7 @@ def request_evidence(
         uow.audit("application.evidence.requested", application.case_ref)
         _tell(
             uow,
-            ctx,
+            address,
             application,
             templates.EVIDENCE_REQUESTED,
             request=asked,
@@ -142,6 +154,7 @@ def reply_with_evidence(ctx: ServiceContext, account_id: str, case_ref: str, *, 
     words = written_reason(reply, field="reply", missing="Enter your reply")
     with ctx.unit(actor=account_id) as uow:
         application = owned(uow.session, account_id, case_ref, lock=True)
+        _require_state(application, ApplicationState.AWAITING_EVIDENCE, doing="reply")
         _move(application, ApplicationState.AWAITING_DECISION, doing="reply")
         add_event(
             uow.session, application, uow.now(), "evidence_provided", words, author="applicant"
@@ -160,10 +173,14 @@ def grant(ctx: ServiceContext, case_ref: str, *, caseworker_id: str) -> StatusVi
     case is not waiting for a decision.
     """
     _require_role(ctx, caseworker_id, CASEWORKERS)
+    address = _address(ctx, case_ref)
     with ctx.unit(actor=caseworker_id) as uow:
         application = _case(uow.session, case_ref)
+        _require_state(application, ApplicationState.AWAITING_DECISION, doing="grant it")
         _move(application, ApplicationState.GRANTED, doing="grant it")
-        return _grant(uow, ctx, application, author=caseworker_id, kind=DecisionKind.GRANT)
+        return _grant(
+            uow, ctx, application, author=caseworker_id, kind=DecisionKind.GRANT, address=address
+        )
 
 
 def _holder(ctx: ServiceContext, application: Application) -> tuple[Holder, date | None]:
@@ -186,6 +203,7 @@ def _grant(
     *,
     author: str,
     kind: DecisionKind,
+    address: str,
 ) -> StatusView:
     scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
     arrangement = arrangement_of(ctx.catalogue, application)
@@ -238,7 +256,7 @@ def _grant(
     )
     _tell(
         uow,
-        ctx,
+        address,
         application,
         templates.DECISION_GRANTED,
         scheme=scheme.title,
@@ -325,10 +343,10 @@ def confirm_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str) -> No
     Raises `FourEyesError` if `senior_id` proposed it.
     """
     _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
+    address = _address(ctx, case_ref)
     with ctx.unit(actor=senior_id) as uow:
         application = _case(uow.session, case_ref)
-        if application.state != ApplicationState.REFUSAL_PENDING:
-            _move(application, ApplicationState.REFUSED, doing="confirm a refusal")
+        _require_state(application, ApplicationState.REFUSAL_PENDING, doing="confirm a refusal")
         proposed = _pending_refusal(uow.session, application)
         second_pair_of_eyes(
             senior_id, took_part={proposed.author_id}, what="confirm a refusal you proposed"
@@ -357,7 +375,7 @@ def confirm_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str) -> No
         scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
         _tell(
             uow,
-            ctx,
+            address,
             application,
             templates.DECISION_REFUSED,
             scheme=scheme.title,
@@ -371,8 +389,7 @@ def return_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str, note: 
     why = written_reason(note, field="note", missing="Say why the refusal is sent back")
     with ctx.unit(actor=senior_id) as uow:
         application = _case(uow.session, case_ref)
-        if application.state != ApplicationState.REFUSAL_PENDING:
-            _move(application, ApplicationState.AWAITING_DECISION, doing="send a refusal back")
+        _require_state(application, ApplicationState.REFUSAL_PENDING, doing="send a refusal back")
         proposed = _pending_refusal(uow.session, application)
         second_pair_of_eyes(
             senior_id, took_part={proposed.author_id}, what="send back a refusal you proposed"
@@ -414,12 +431,14 @@ def _reasons_text(ctx: ServiceContext, application: Application, reasons: dict[s
 
 
 def request_review(ctx: ServiceContext, account_id: str, case_ref: str, *, grounds: str) -> None:
-    """The applicant asks for an administrative review of a refusal (YMS 6.2)."""
+    """The applicant asks for an administrative review of a refusal (YMS 6.2), once."""
     words = written_reason(
         grounds, field="grounds", missing="Say why you think the decision is wrong"
     )
     with ctx.unit(actor=account_id) as uow:
         application = owned(uow.session, account_id, case_ref, lock=True)
+        if _decision(uow.session, application, DecisionKind.REVIEW) is not None:
+            raise RefusedError("This decision has already been reviewed, so it cannot be again.")
         _move(application, ApplicationState.REVIEW_REQUESTED, doing="ask for a review")
         uow.session.add(
             Decision(
@@ -459,6 +478,7 @@ def decide_review(
     """
     _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
     why = written_reason(text, field="reasons", missing="Give the reasons for the review's outcome")
+    address = _address(ctx, case_ref)
     with ctx.unit(actor=senior_id) as uow:
         application = _case(uow.session, case_ref)
         target = (
@@ -466,8 +486,7 @@ def decide_review(
             if outcome is ReviewOutcome.OVERTURNED
             else ApplicationState.REFUSED
         )
-        if application.state != ApplicationState.REVIEW_REQUESTED:
-            _move(application, target, doing="decide a review")
+        _require_state(application, ApplicationState.REVIEW_REQUESTED, doing="decide a review")
         refusal = _decision(uow.session, application, DecisionKind.REFUSAL)
         review = _decision(uow.session, application, DecisionKind.REVIEW)
         assert refusal is not None  # noqa: S101 - a reviewed case was refused
@@ -498,7 +517,9 @@ def decide_review(
                 f"Administrative review: refusal overturned. {why}",
                 author="caseworker",
             )
-            return _grant(uow, ctx, application, author=senior_id, kind=DecisionKind.REVIEW)
+            return _grant(
+                uow, ctx, application, author=senior_id, kind=DecisionKind.REVIEW, address=address
+            )
         application.decided_at = uow.now()
         add_event(
             uow.session,
@@ -508,16 +529,31 @@ def decide_review(
             f"Administrative review: refusal upheld. {why}",
             author="caseworker",
         )
-        _tell(uow, ctx, application, templates.REVIEW_UPHELD, reasons=why)
+        _tell(uow, address, application, templates.REVIEW_UPHELD, reasons=why)
         return None
 
 
 # --- the applicant is told -------------------------------------------------------------------
 
 
+def _address(ctx: ServiceContext, case_ref: str) -> str:
+    """The applicant's e-mail address, read before a unit opens.
+
+    Reading it inside the unit would take a second connection while the first
+    holds the write lock: enough decisions at once would leave none to take.
+    """
+    with ctx.database.reading() as session:
+        account_id = session.scalar(
+            select(Application.account_id).where(Application.case_ref == normalise_ref(case_ref))
+        )
+    if account_id is None:
+        raise NotFoundError(f"no application {case_ref!r}")
+    return accounts.email_of(ctx, account_id)
+
+
 def _tell(
     uow: UnitOfWork,
-    ctx: ServiceContext,
+    address: str,
     application: Application,
     template: str,
     **personalisation: str,
@@ -525,7 +561,7 @@ def _tell(
     """Queue an e-mail to the applicant about their case, in the unit that decides."""
     mail.queue_email(
         uow,
-        accounts.email_of(ctx, application.account_id),
+        address,
         template,
         {
             "case_ref": application.case_ref,
