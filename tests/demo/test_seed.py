@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from tests.conftest import run_jobs
 from yms.accounts import services as accounts
+from yms.applications.services import casework
 from yms.ballot.domain.states import WindowState
 from yms.ballot.services import public
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import entries_of
-from yms.demo.seed import DEMO_APPLICANT, DEMO_OPERATOR, seed_demo
+from yms.demo.seed import (
+    DEMO_APPLICANT,
+    DEMO_CASEWORKER,
+    DEMO_OPERATOR,
+    DEMO_SENIOR,
+    seed_demo,
+)
 from yms.platform.context import ServiceContext
 
 
@@ -26,3 +34,18 @@ def test_demo_ballots_in_each_state(ctx: ServiceContext) -> None:
     assert open_now.state is WindowState.OPEN
     assert open_now.entries == 25
     assert seed_demo(ctx) == []  # only into an empty database
+
+
+def test_demo_cases_wait_for_caseworkers_with_their_checks(ctx: ServiceContext) -> None:
+    seed_demo(ctx)
+    run_jobs(ctx)  # the demo's worker runs the checks
+    caseworker = accounts.sign_in(ctx, *DEMO_CASEWORKER)
+    assert caseworker.role == "caseworker"
+    assert accounts.sign_in(ctx, *DEMO_SENIOR).role == "senior_caseworker"
+    waiting = casework.queue(ctx, caseworker.account_id)
+    assert [item.state.value for item in waiting] == ["awaiting_decision"] * 3
+    first, short, again = waiting
+    assert short.attention == ("Fails YMS 5.1",)  # £900 of the £2,530 needed
+    # The same person applied twice: each case names the other.
+    assert first.attention == (f"Other applications: {again.case_ref}",)
+    assert again.attention == (f"Other applications: {first.case_ref}",)

@@ -58,7 +58,7 @@ def serve(
     import uvicorn  # noqa: PLC0415 - commands import what they use
 
     from yms.cli.worker import build_worker  # noqa: PLC0415
-    from yms.demo.seed import DEMO_APPLICANT, DEMO_OPERATOR, seed_demo  # noqa: PLC0415
+    from yms.demo.seed import DEMO_SIGN_INS, seed_demo  # noqa: PLC0415
     from yms.migrations import apply as migrate  # noqa: PLC0415
     from yms.platform.cli import load_settings, service_context  # noqa: PLC0415
     from yms.platform.settings import Environment  # noqa: PLC0415
@@ -77,13 +77,13 @@ def serve(
         created = seed_demo(ctx)
         if created:
             print(f"demo data: ballot windows {', '.join(created)}")  # noqa: T201
-        for role, (email, password) in (("applicant", DEMO_APPLICANT), ("operator", DEMO_OPERATOR)):
+        for role, (email, password) in DEMO_SIGN_INS:
             print(f"demo {role}: {email} / {password}")  # noqa: T201
     print(f"yms is running at http://{shown}:{port}/  (Ctrl+C stops it)")  # noqa: T201
     app = create_app(ctx, secure_cookies=not insecure_cookies)
     stop = threading.Event()
     if demo:  # one command runs everything; in production, `yms worker` runs beside the web
-        print("a worker runs in this process: e-mails, invitation expiry, session purge")  # noqa: T201
+        print("a worker runs in this process: e-mails, checks, expiry, purges")  # noqa: T201
         background = build_worker(ctx)
         threading.Thread(target=background.run, args=(stop,), name="worker", daemon=True).start()
     try:

@@ -1,4 +1,4 @@
-"""Demo data: ballots in each state, so a fresh demo shows the whole flow.
+"""Demo data: ballots in each state and cases to decide, so a fresh demo shows the whole flow.
 
 Used by ``yms serve --demo`` on an empty database. Entries are made with the
 clock set inside each window's times, as they would have been.
@@ -6,16 +6,18 @@ clock set inside each window's times, as they would have been.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from yms.accounts import services as accounts
 from yms.accounts.domain import Role
+from yms.applications.services import drafts, payment
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import EntryRequest, enter_ballot
 from yms.ballot.services.invitations import invite_round
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
+from yms.platform.payments.provider import FakePaymentProvider
 
 
 def _people(window_id: str, nationality: str, count: int) -> list[EntryRequest]:
@@ -33,6 +35,36 @@ def _people(window_id: str, nationality: str, count: int) -> list[EntryRequest]:
 DEMO = "demo"  # the actor of everything the demo data does
 DEMO_APPLICANT = ("applicant@example.org", "demo applicant password")
 DEMO_OPERATOR = ("operator@example.org", "demo operator password")
+DEMO_CASEWORKER = ("caseworker@example.org", "demo caseworker password")
+DEMO_SENIOR = ("senior@example.org", "demo senior caseworker password")
+# Every demo sign-in, as `yms serve --demo` prints them.
+DEMO_SIGN_INS = (
+    ("applicant", DEMO_APPLICANT),
+    ("caseworker", DEMO_CASEWORKER),
+    ("senior caseworker", DEMO_SENIOR),
+    ("operator", DEMO_OPERATOR),
+)
+
+
+# Direct applications, paid and submitted, waiting in the caseworkers' queue: one that
+# meets every rule, one short of funds (YMS 5.1), one by the first person again.
+@dataclass(frozen=True, slots=True)
+class DemoCase:
+    """Who applies directly in the demo, and what they answer."""
+
+    email: str
+    nationality: str
+    given_names: str
+    family_name: str
+    passport: str
+    savings: str
+
+
+DEMO_CASES = (
+    DemoCase("mia.tanaka@example.org", "JP", "Mia", "Tanaka", "TK1234567", "2600.00"),
+    DemoCase("liam.oconnor@example.org", "CA", "Liam", "O'Connor", "GA7654321", "900.00"),
+    DemoCase("mia.t@example.org", "JP", "Mia", "Tanaka", "TK1234567", "2600.00"),
+)
 
 
 def seed_demo(ctx: ServiceContext) -> list[str]:
@@ -45,6 +77,10 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
         return []
     applicant = accounts.create_account(ctx, *DEMO_APPLICANT, confirmed=True, actor=DEMO)
     accounts.create_account(ctx, *DEMO_OPERATOR, role=Role.OPERATOR, confirmed=True, actor=DEMO)
+    accounts.create_account(ctx, *DEMO_CASEWORKER, role=Role.CASEWORKER, confirmed=True, actor=DEMO)
+    accounts.create_account(
+        ctx, *DEMO_SENIOR, role=Role.SENIOR_CASEWORKER, confirmed=True, actor=DEMO
+    )
     now = ctx.clock.now().replace(microsecond=0)
     # Taiwan: drawn last week, invitations issued.
     drawn_opens, drawn_closes = now - timedelta(days=20), now - timedelta(days=8)
@@ -89,4 +125,46 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
     )
     for request in _people("hong-kong-2025-2", "HK", 25):
         enter_ballot(ctx, request)
+    if isinstance(ctx.payments, FakePaymentProvider):  # never pay a real provider for a demo
+        for case in DEMO_CASES:
+            _submit_direct(ctx, case)
     return ["taiwan-2025-1", "hong-kong-2025-2"]
+
+
+def _submit_direct(ctx: ServiceContext, case: DemoCase) -> str:
+    """A direct application under the UK scheme, answered, paid with the fake and submitted.
+
+    Its checks are queued with it: the demo's worker puts it in the caseworkers' queue.
+    """
+    account = accounts.create_account(ctx, case.email, DEMO_APPLICANT[1], confirmed=True)
+    case_ref = drafts.start_direct(ctx, account, "uk-yms", f"{case.nationality}-GB")
+    today = ctx.clock.now().date()
+    answers = {
+        "applicant": {
+            "nationality": case.nationality,
+            "host": "GB",
+            "date_of_birth": "2000-05-17",
+            "valid_from": (today + timedelta(days=60)).isoformat(),
+            "funds": {
+                "amount": case.savings,
+                "currency": "GBP",
+                "held_days": 40,
+                "latest_evidence_date": (today - timedelta(days=5)).isoformat(),
+            },
+            "children_under_18": False,
+            "previous_participation": False,
+        },
+        "personal": {
+            "given_names": case.given_names,
+            "family_name": case.family_name,
+            "passport_number": case.passport,
+            "passport_expiry": (today + timedelta(days=3000)).isoformat(),
+        },
+        "declaration": True,
+    }
+    drafts.save_answers(ctx, account, case_ref, answers)
+    pay_at = payment.begin_payment(ctx, account, case_ref, "/", refusal_understood=True)
+    assert isinstance(ctx.payments, FakePaymentProvider)  # noqa: S101 - checked by the caller
+    ctx.payments.finish(pay_at.rsplit("/", 1)[1], "success")
+    payment.complete_payment(ctx, account, case_ref)
+    return case_ref
