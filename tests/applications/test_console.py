@@ -9,6 +9,8 @@ from sqlalchemy import select, update
 
 from tests.applications.builders import PDF, submitted
 from tests.fixtures.web import Browser, inbox, sign_in, sign_up_and_in
+from yms.accounts import services as accounts
+from yms.accounts.domain import Role
 from yms.applications.domain.states import ApplicationState
 from yms.applications.services import cases, decisions
 from yms.applications.tables import Application, BrakeCount, PlaceCount
@@ -551,3 +553,14 @@ def test_grant_is_not_offered_while_the_brake_holds(
     assert forged.status_code == 409
     assert "Grants resume when an operator releases the brake" in forged.text
     assert state_of(web_ctx, case) == ApplicationState.AWAITING_DECISION
+
+
+def test_staff_added_from_the_command_line_set_a_password_and_land_on_the_queue(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    link = accounts.add_staff(web_ctx, "new@example.org", Role.SENIOR_CASEWORKER, actor="op")
+    assert browser.get(link).status_code == 200
+    done = browser.post(link, {"password": "a good long password"})
+    assert done.status_code == 303
+    assert done.headers["location"].startswith("/casework")
+    assert browser.get("/casework").status_code == 200
