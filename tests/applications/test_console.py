@@ -434,6 +434,8 @@ def test_a_review_is_decided_by_a_senior_who_took_no_part(
     assert "The review upheld the refusal" in letter
     assert "The funds fall short." in letter
     assert f"/applications/{case}/review" not in browser.get(f"/applications/{case}").text
+    again = browser.get(f"/applications/{case}/review", follow_redirects=False)
+    assert again.headers["location"] == f"/applications/{case}"
 
 
 def test_a_review_overturned_grants_the_application(

@@ -94,6 +94,9 @@ def test_the_letter_of_a_refusal_gives_each_rule_and_the_review(
     assert reviewed is not None
     assert reviewed.outcome is ReviewOutcome.UPHELD
     assert reviewed.reasons == "Short of funds."
+    with pytest.raises(RefusedError, match="reviewed already"):  # Appendix AR: once
+        decisions.request_review(ctx, account, case, grounds="Again.")
+    assert decisions.decision_letter(ctx, account, case).state is ApplicationState.REFUSED
 
 
 def test_the_letter_is_the_owners_alone(ctx: ServiceContext, clock: FixedClock) -> None:

@@ -425,13 +425,21 @@ def _failed_lines(
 
 
 def request_review(ctx: ServiceContext, account_id: str, case_ref: str, *, grounds: str) -> None:
-    """The applicant asks for an administrative review of a refusal (YMS 6.2)."""
+    """The applicant asks for an administrative review of a refusal (YMS 6.2), once.
+
+    Raises `RefusedError` unless the case is refused, or if its refusal was reviewed already.
+    """
     words = written_reason(
         grounds, field="grounds", missing="Say why you think the decision is wrong"
     )
     with ctx.unit(actor=account_id) as uow:
         application = owned(uow.session, account_id, case_ref, lock=True)
         _move(application, ApplicationState.REVIEW_REQUESTED, doing="ask for a review")
+        if _decision(uow.session, application, DecisionKind.REVIEW) is not None:
+            # Appendix AR: the outcome of a review is not itself open to review.
+            raise RefusedError(
+                "This refusal has been reviewed already, so you cannot ask for another review."
+            )
         uow.session.add(
             Decision(
                 application_id=application.id,

@@ -19,7 +19,7 @@ from yms.applications.services.cases import ApplicationView
 from yms.applications.services.evidence import add_evidence
 from yms.applications.services.identity import NOT_THE_ENTRANT, not_the_entrant
 from yms.applications.web import evidence_name
-from yms.applications.web.decision import asked_for
+from yms.applications.web.decision import asked_for, reviewed
 from yms.eligibility.questions import Asking, FieldErrorsError
 from yms.kernel.dates import shown
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
@@ -407,7 +407,7 @@ def case(
         just_withdrawn=just_withdrawn,
         banner=banner,
         asked=asked_for(application),
-        reviewed=any(event.kind == "review_decided" for event in application.events),
+        reviewed=reviewed(application),
     )
 
 

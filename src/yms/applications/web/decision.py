@@ -49,6 +49,11 @@ def asked_for(application: ApplicationView) -> str:
     return asked[-1] if asked else ""
 
 
+def reviewed(application: ApplicationView) -> bool:
+    """Whether a review of the refusal has been decided (none is asked for twice)."""
+    return any(event.kind == "review_decided" for event in application.events)
+
+
 # --- replying to a request for evidence ----------------------------------------------------------
 
 
@@ -138,7 +143,7 @@ def _review_page(
 def review_page(request: Request, case_ref: str) -> Response:
     """Ask for an administrative review of a refusal: why it is wrong (YMS 6.2)."""
     _account, application = _load(request, case_ref)
-    if application.state is not ApplicationState.REFUSED:
+    if application.state is not ApplicationState.REFUSED or reviewed(application):
         return _back(application)
     return _review_page(request, application)
 
