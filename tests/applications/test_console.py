@@ -118,6 +118,7 @@ def test_the_case_file_has_answers_evidence_checks_and_history(
     staff(browser, web_ctx, "cw@example.org")
     page = browser.get(f"/casework/{case}").text
     for shown in (
+        "Hong Kong to the United Kingdom (HK-GB)",  # what it is for
         "Ana Maria",  # an answer
         "K00000001",
         "passport.pdf",  # a file, with a link to view it

@@ -36,6 +36,7 @@ from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import _, text
 from yms.platform.web.rendering import render
 from yms.platform.web.tags import Tag
+from yms.schemes.domain.scheme import Scheme
 
 router = APIRouter(include_in_schema=False)
 STAFF_ROLES = frozenset(role.value for role in CASEWORKERS)
@@ -206,6 +207,18 @@ def _grant_blocked(request: Request, case: CaseFile) -> str | None:
     ).format(allocation=standing.allocation_id, year=standing.year)
 
 
+def _applying_as(scheme: Scheme, arrangement_id: str) -> str:
+    """The arrangement in words: "Hong Kong to the United Kingdom (HK-GB)"."""
+    arrangement = scheme.arrangement(arrangement_id)
+    if arrangement is None:
+        return arrangement_id
+    return _("{nationality} to {host} ({id})").format(
+        nationality=scheme.party_name(arrangement.nationality),
+        host=scheme.party_place(arrangement.host),
+        id=arrangement_id,
+    )
+
+
 def _answer_rows(answers: dict[str, Any]) -> list[tuple[str, str]]:
     """The answers as (question, answer) rows, nested answers named by their path."""
     rows: list[tuple[str, str]] = []
@@ -262,6 +275,7 @@ def _case_page(
         typed=typed or {},
         case=case,
         scheme=scheme,
+        applying_as=_applying_as(scheme, case.arrangement_id),
         answer_rows=_answer_rows(case.answers),
         check_tags=CHECK_TAGS,
         check_names=CHECK_NAMES,
