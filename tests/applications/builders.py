@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from tests.ballot.builders import BEACON, entry, hong_kong_window
 from tests.conftest import run_jobs
 from yms.accounts.domain import Role
 from yms.accounts.services import create_account
 from yms.applications.services import drafts, payment
+from yms.applications.services.evidence import add_evidence
 from yms.ballot.services import windows
 from yms.ballot.services.entries import enter_ballot, entries_of
 from yms.ballot.services.invitations import invite_round, respond
@@ -134,3 +138,54 @@ def submitted(
 def staff(ctx: ServiceContext, email: str, role: Role) -> str:
     """A confirmed staff account with `role`; returns its id."""
     return create_account(ctx, email, STAFF_PASSWORD, role=role, confirmed=True)
+
+
+# Every answer an application from the Hong Kong ballot gives, as the pages keep them.
+ANSWERED: dict[str, Any] = {
+    "scheme": "uk-yms",
+    "applicant": {
+        "nationality": "HK",
+        "host": "GB",
+        "date_of_birth": "2000-01-02",
+        "valid_from": "2027-03-01",
+        "previous_participation": False,
+        "children_under_18": False,
+        "documents": [],
+        "funds": {
+            "amount": "2530.00",
+            "currency": "GBP",
+            "held_days": 28,
+            "latest_evidence_date": "2026-11-20",
+        },
+    },
+    "personal": {
+        "given_names": "Ana Maria",
+        "family_name": "Chan",
+        "passport_number": "K00000001",
+        "passport_expiry": "2031-01-01",
+    },
+    "declaration": True,
+}
+PDF = b"%PDF-1.7\n" + b"0" * 2000
+
+
+def submitted_invited(
+    ctx: ServiceContext, clock: FixedClock, *, funds: str = "2530.00"
+) -> tuple[str, str]:
+    """A paid case from the Hong Kong ballot, its checks run: awaiting a decision; (account, case).
+
+    `funds` is the savings declared: too little (under £2,530) fails a requirement,
+    which a refusal may then cite.
+    """
+    account, case = draft(ctx, clock)
+    answers = copy.deepcopy(ANSWERED)
+    answers["applicant"]["funds"]["amount"] = funds
+    drafts.save_answers(ctx, account, case, answers)
+    add_evidence(ctx, account, case, kind="passport", filename="passport.pdf", data=PDF)
+    provider = ctx.payments
+    assert isinstance(provider, FakePaymentProvider)
+    next_url = payment.begin_payment(ctx, account, case, "http://x/back", refusal_understood=True)
+    provider.finish(next_url.rsplit("/", 1)[1], "success")
+    payment.complete_payment(ctx, account, case)
+    run_jobs(ctx)
+    return account, case

@@ -1,4 +1,4 @@
-"""Role checks on every route, tested as a matrix: anonymous, applicant and operator.
+"""Role checks on every route, tested as a matrix: anonymous, applicant, caseworkers, operator.
 
 Every route of the app must appear below, so a new route cannot go unchecked.
 """
@@ -13,7 +13,8 @@ from tests.fixtures.web import Browser, sign_up_and_in
 from yms.platform.context import ServiceContext
 from yms.web.app import create_app
 
-# path -> who may open it: "anyone", "applicant" or "operator"
+# path -> who may open it: "anyone", "applicant", "operator", or "staff" (caseworker and
+# senior caseworker alike)
 GET_ROUTES = {
     "/": "anyone",
     "/check": "anyone",
@@ -44,6 +45,10 @@ GET_ROUTES = {
     "/applications/{case_ref}/payment-return": "applicant",
     "/applications/{case_ref}/confirmation": "applicant",
     "/applications/{case_ref}/withdraw": "applicant",
+    "/applications/{case_ref}/reply": "applicant",
+    "/applications/{case_ref}/review": "applicant",
+    "/applications/{case_ref}/decision": "applicant",
+    "/status": "applicant",
     "/apply/{invitation_ref}": "applicant",
     "/apply/new": "applicant",
     "/invitations/{invitation_ref}": "applicant",
@@ -53,6 +58,10 @@ GET_ROUTES = {
     "/fake-pay/{payment_id}": "anyone",
     "/operator": "operator",
     "/operator/outbox": "operator",
+    "/operator/brakes": "operator",
+    "/casework": "staff",
+    "/casework/{case_ref}": "staff",
+    "/casework/{case_ref}/evidence/{evidence_id}": "staff",
     "/api/v1/schemes": "anyone",
 }
 # Form posts: all need the session's CSRF token.
@@ -72,6 +81,15 @@ FORM_POSTS = {
     "/applications/{case_ref}/evidence/{kind}",
     "/applications/{case_ref}/declaration",
     "/applications/{case_ref}/withdraw",
+    "/applications/{case_ref}/reply",
+    "/applications/{case_ref}/review",
+    "/casework/{case_ref}/request-evidence",
+    "/casework/{case_ref}/grant",
+    "/casework/{case_ref}/refuse",
+    "/casework/{case_ref}/confirm-refusal",
+    "/casework/{case_ref}/return-refusal",
+    "/casework/{case_ref}/review",
+    "/operator/brakes/release",
     "/fake-pay/{payment_id}",
     "/apply/new",
 }
@@ -85,7 +103,9 @@ SAMPLE = {
     "{kind}": "passport",
     "{invitation_ref}": "ITA-0000-0000-0000",
     "{payment_id}": "none",
+    "{evidence_id}": "1",
 }
+STAFF = {"caseworker", "senior_caseworker"}
 
 
 def concrete(path: str) -> str:
@@ -113,14 +133,16 @@ def test_every_route_is_in_the_matrix(web_ctx: ServiceContext) -> None:
     assert routes(web_ctx) == listed
 
 
-@pytest.mark.parametrize("who", ["anyone", "applicant", "operator"])
+@pytest.mark.parametrize(
+    "who", ["anyone", "applicant", "caseworker", "senior_caseworker", "operator"]
+)
 @pytest.mark.parametrize("path", sorted(GET_ROUTES))
 def test_who_can_open_what(browser: Browser, web_ctx: ServiceContext, who: str, path: str) -> None:
     if who != "anyone":
         sign_up_and_in(browser, web_ctx, f"{who}@example.org", role=who)
     response = browser.get(concrete(path), follow_redirects=False)
     needed = GET_ROUTES[path]
-    if needed in ("anyone", who):
+    if needed in ("anyone", who) or (needed == "staff" and who in STAFF):
         assert response.status_code in {200, 303, 400, 404}, response.status_code
     elif who == "anyone":
         assert response.status_code == 303

@@ -1,4 +1,4 @@
-"""`yms accounts create|role`: make an operator's account, change an account's role."""
+"""`yms accounts create|role`, `yms users add`: make accounts, change roles, add staff."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(help="Create accounts and change their roles.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Add staff: caseworkers, senior caseworkers, operators.", no_args_is_help=True
+)
 _ROLE_HELP = "applicant, caseworker, senior_caseworker or operator."
 
 
@@ -60,3 +63,23 @@ def role(
         account_id = services.account_id_of(ctx, email)
         before = services.change_role(ctx, account_id, chosen, actor=actor())
     print(f"{account_id}: {before.value} -> {chosen.value}")  # noqa: T201
+
+
+@users_app.command("add")
+def add(
+    email: Annotated[
+        str, typer.Argument(metavar="EMAIL", help="The staff member's e-mail address.")
+    ],
+    role: Annotated[str, typer.Option(help="caseworker, senior_caseworker or operator.")],
+) -> None:
+    """Add a member of staff; prints a one-time link (valid 7 days) to set their password."""
+    from yms.accounts import services  # noqa: PLC0415
+    from yms.accounts.domain import Role  # noqa: PLC0415
+    from yms.platform.cli import actor, reported, service_context  # noqa: PLC0415
+
+    chosen = _role(role)
+    assert isinstance(chosen, Role)  # noqa: S101 - `_role` exits otherwise
+    ctx = service_context()
+    with reported():
+        link = services.add_staff(ctx, email, chosen, actor=actor())
+    print(f"{ctx.public_url.rstrip('/')}{link}")  # noqa: T201 - the command's output

@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from yms.accounts.domain import Role, check_password, normalise_email
+from yms.accounts.domain import STAFF, Role, check_password, normalise_email
 from yms.accounts.tables import Account, AccountToken
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
@@ -38,6 +38,7 @@ from yms.platform.web import sessions
 
 CONFIRM_FOR = timedelta(hours=24)
 RESET_FOR = timedelta(hours=1)
+STAFF_LINK_FOR = timedelta(days=7)  # a new member of staff may not read it the same hour
 CONFIRM, RESET = "confirm_email", "reset_password"  # what a one-time link is for
 # A hash to verify against when there is no account, so both cases take as long.
 _DUMMY_HASH_INPUT = "not a password anyone has"
@@ -248,6 +249,37 @@ def create_account(
     except IntegrityError:
         raise RefusedError("an account with this email address already exists") from None
     return new.id
+
+
+def add_staff(ctx: ServiceContext, email: str, role: Role, *, actor: str) -> str:
+    """Create a confirmed staff account with no usable password; returns its set-password link.
+
+    The link (a path, like every link the service sends) is a one-time reset link
+    that lasts `STAFF_LINK_FOR`: whoever it is given to chooses the password. Raises
+    `InvalidInputError` for a bad address or a role that is not staff, and
+    `RefusedError` if the address already has an account. Audited as ``account.created``.
+    """
+    problems: list[FieldProblem] = []
+    try:
+        address = normalise_email(email)
+    except InvalidInputError as error:
+        problems.extend(error.problems)
+    if role not in STAFF:
+        problems.append(
+            FieldProblem("role", "A member of staff is a caseworker, senior caseworker or operator")
+        )
+    if problems:
+        raise InvalidInputError(problems)
+    # No password verifies against a hash Argon2 cannot read: none can sign in until set.
+    unusable = "!unset-" + secrets.token_hex(16)
+    new = _NewAccount("acct_" + secrets.token_hex(12), address, unusable, role, confirmed=True)
+    try:
+        with ctx.unit(actor=actor) as uow:
+            _add_account(uow, ctx, new)
+            token = _issue_token(uow, new.id, RESET, STAFF_LINK_FOR)
+    except IntegrityError:
+        raise RefusedError("an account with this email address already exists") from None
+    return f"/reset-password/{token}"
 
 
 def _token_account(ctx: ServiceContext, token: str) -> str | None:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yms.accounts import services as accounts
-from yms.accounts.domain import Role
+from yms.accounts.domain import CASEWORKERS, Role
 from yms.kernel.errors import InvalidInputError, RefusedError
 from yms.platform.web.access import limited, require_role
 from yms.platform.web.context import context_of
@@ -22,12 +22,16 @@ from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
 
 router = APIRouter(include_in_schema=False)
-APPLICANT_HOME, OPERATOR_HOME = "/account", "/operator"
+APPLICANT_HOME, OPERATOR_HOME, CASEWORK_HOME = "/account", "/operator", "/casework"
 
 
 def home_of(role: str | None) -> str:
     """Each role's own home page: where signing in lands and "Your account" leads."""
-    return OPERATOR_HOME if role == Role.OPERATOR else APPLICANT_HOME
+    if role == Role.OPERATOR:
+        return OPERATOR_HOME
+    if role in CASEWORKERS:
+        return CASEWORK_HOME
+    return APPLICANT_HOME
 
 
 def _safe_next(target: str) -> str:

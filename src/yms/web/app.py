@@ -14,6 +14,9 @@ from yms.accounts import services as account_services
 from yms.accounts import web as accounts_web
 from yms.applications import web as applications_web
 from yms.applications.web import apply as apply_web
+from yms.applications.web import brakes as brakes_web
+from yms.applications.web import console as console_web
+from yms.applications.web import decision as decision_web
 from yms.applications.web import direct as direct_web
 from yms.applications.web import overview as overview_web
 from yms.ballot import api as ballot_api
@@ -32,6 +35,7 @@ from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
 from yms.schemes import api as schemes_api
 from yms.schemes import web as schemes_web
+from yms.status import web as status_web
 from yms.web import pages
 
 HERE = Path(__file__).parent
@@ -42,17 +46,26 @@ ROUTERS = (
     eligibility_web.router,
     accounts_web.router,
     outbox_page.router,
+    brakes_web.router,
+    console_web.router,
     ballot_web.router,
     overview_web.router,
     direct_web.router,  # /apply/new before /apply/{invitation}
+    decision_web.router,  # fixed paths under a case before its questions' catch-all
     apply_web.router,
+    status_web.router,
     fake_page.router,
     schemes_api.router,
     eligibility_api.router,
     ballot_api.router,
 )
 # Bodies bigger than the default are allowed only where a route says so.
-BODY_LIMITS = {**eligibility_api.BODY_LIMITS, **ballot_api.BODY_LIMITS, **apply_web.BODY_LIMITS}
+BODY_LIMITS = {
+    **eligibility_api.BODY_LIMITS,
+    **ballot_api.BODY_LIMITS,
+    **apply_web.BODY_LIMITS,
+    **decision_web.BODY_LIMITS,
+}
 
 
 def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:

@@ -13,6 +13,8 @@ from yms.schemes.domain.scheme import Arrangement
 MAX_BYTES = 10 * 1024 * 1024
 PASSPORT = "passport"
 BANK_STATEMENT = "bank_statement"
+# A file sent in reply to a caseworker's request for evidence: any number may be sent.
+FURTHER = "further"
 # The first bytes of each accepted type.
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),

@@ -483,7 +483,12 @@ def evidence_for_staff(
     with ctx.database.reading() as session:
         application = _by_ref(session, case_ref)
         stored = session.get(EvidenceFile, evidence_id)
-        if stored is None or stored.application_id != application.id:
+        # A draft's files are not yet sent: staff see them once the case is (as `case_file`).
+        if (
+            stored is None
+            or stored.application_id != application.id
+            or application.state == ApplicationState.DRAFT
+        ):
             raise NotFoundError("no such file")
         view = EvidenceView(
             stored.kind, stored.filename, stored.media_type, stored.size_bytes, stored.uploaded_at

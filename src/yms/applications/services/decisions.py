@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -406,39 +407,55 @@ def return_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str, note: 
 
 def _reasons_text(ctx: ServiceContext, application: Application, reasons: dict[str, object]) -> str:
     """The reasons as the letter writes them: each failed rule's sentence, then the words."""
-    lines = []
-    chosen = reasons.get("requirements") or []
-    assert isinstance(chosen, list)  # noqa: S101 - written by `Reasons.as_json`
-    if chosen:
-        scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
-        answers = open_answers(ctx.sealer, application)
-        on = (application.submitted_at or application.created_at).date()
-        results = {
-            r.id: r
-            for r in failing_on(scheme, answers, invitation_ref=application.invitation_ref, on=on)
-        }
-        for requirement_id in chosen:
-            found = results.get(str(requirement_id))
-            if found is not None:
-                lines.append(f"* {found.detail.render()} ({found.rule})")
+    lines = [
+        f"* {sentence} ({rule})" for sentence, rule in _failed_lines(ctx, application, reasons)
+    ]
     text = reasons.get("text")
     if text:
         lines.append(str(text))
     return "\n".join(lines)
 
 
+def _failed_lines(
+    ctx: ServiceContext, application: Application, reasons: dict[str, object]
+) -> list[tuple[str, str]]:
+    """Each requirement a refusal cites, as (the trace's sentence, its rule)."""
+    chosen = reasons.get("requirements") or []
+    assert isinstance(chosen, list)  # noqa: S101 - written by `Reasons.as_json`
+    if not chosen:
+        return []
+    scheme = ctx.catalogue.get(application.scheme_id, application.scheme_version)
+    answers = open_answers(ctx.sealer, application)
+    on = (application.submitted_at or application.created_at).date()
+    results = {
+        r.id: r
+        for r in failing_on(scheme, answers, invitation_ref=application.invitation_ref, on=on)
+    }
+    return [
+        (found.detail.render(), str(found.rule))
+        for found in (results.get(str(requirement_id)) for requirement_id in chosen)
+        if found is not None
+    ]
+
+
 # --- administrative review -------------------------------------------------------------------
 
 
 def request_review(ctx: ServiceContext, account_id: str, case_ref: str, *, grounds: str) -> None:
-    """The applicant asks for an administrative review of a refusal (YMS 6.2), once."""
+    """The applicant asks for an administrative review of a refusal (YMS 6.2), once.
+
+    Raises `RefusedError` unless the case is refused, or if its refusal was reviewed already.
+    """
     words = written_reason(
         grounds, field="grounds", missing="Say why you think the decision is wrong"
     )
     with ctx.unit(actor=account_id) as uow:
         application = owned(uow.session, account_id, case_ref, lock=True)
         if _decision(uow.session, application, DecisionKind.REVIEW) is not None:
-            raise RefusedError("This decision has already been reviewed, so it cannot be again.")
+            # Appendix AR: the outcome of a review is not itself open to review.
+            raise RefusedError(
+                "This refusal has been reviewed already, so you cannot ask for another review."
+            )
         _move(application, ApplicationState.REVIEW_REQUESTED, doing="ask for a review")
         uow.session.add(
             Decision(
@@ -569,3 +586,79 @@ def _tell(
             **personalisation,
         },
     )
+
+
+# --- the decision letter -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An administrative review's outcome, as its letter gives it."""
+
+    outcome: ReviewOutcome
+    reasons: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """The decision on an application as its applicant reads it (YMS 6.1, 6.2).
+
+    A refusal gives each requirement cited, as (sentence, rule), then the
+    caseworker's own words; a review decided gives its outcome and reasons.
+    """
+
+    case_ref: str
+    state: ApplicationState
+    scheme_id: str
+    scheme_version: str
+    decided_at: datetime | None
+    refused: bool
+    failed: tuple[tuple[str, str], ...]
+    words: str
+    refused_at: datetime | None
+    review: Review | None
+    review_requested: bool
+
+
+def decision_letter(ctx: ServiceContext, account_id: str, case_ref: str) -> Letter:
+    """The decision on the account's own application; `NotFoundError` for another's, or none yet.
+
+    A refusal shows only once confirmed: one waiting for its second caseworker is
+    no decision (as `as_applicant_sees` says).
+    """
+    decided = {
+        ApplicationState.GRANTED,
+        ApplicationState.REFUSED,
+        ApplicationState.REVIEW_REQUESTED,
+    }
+    with ctx.database.reading() as session:
+        application = owned(session, account_id, case_ref)
+        state = ApplicationState(application.state)
+        if state not in decided:
+            raise NotFoundError(f"no decision on {case_ref!r} yet")
+        refusal = _decision(session, application, DecisionKind.REFUSAL)
+        in_effect = refusal is not None and refusal.state == DecisionState.IN_EFFECT
+        reasons = opened_reasons(ctx, refusal) if refusal is not None and in_effect else {}
+        review = _decision(session, application, DecisionKind.REVIEW)
+        reviewed = None
+        if review is not None and review.state == DecisionState.IN_EFFECT:
+            assert review.second_at is not None  # noqa: S101 - a decided review has its date
+            reviewed = Review(
+                ReviewOutcome(review.outcome),
+                str(opened_reasons(ctx, review).get("text") or ""),
+                review.second_at,
+            )
+        return Letter(
+            case_ref=application.case_ref,
+            state=state,
+            scheme_id=application.scheme_id,
+            scheme_version=application.scheme_version,
+            decided_at=application.decided_at,
+            refused=in_effect,
+            failed=tuple(_failed_lines(ctx, application, reasons)),
+            words=str(reasons.get("text") or ""),
+            refused_at=refusal.second_at if refusal is not None and in_effect else None,
+            review=reviewed,
+            review_requested=review is not None,
+        )

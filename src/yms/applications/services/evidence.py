@@ -41,7 +41,12 @@ def _checked_media_type(field: str, data: bytes) -> str:
 def add_evidence(
     ctx: ServiceContext, account_id: str, case_ref: str, *, kind: str, filename: str, data: bytes
 ) -> EvidenceView:
-    """Keep an uploaded file (replacing one of the same kind); checks its size and type."""
+    """Keep an uploaded file (replacing one of the same kind); checks its size and type.
+
+    A draft takes the kinds its arrangement needs; a case waiting on the
+    applicant's reply to a request for evidence takes `FURTHER` files, each kept
+    beside the others (none replaces another).
+    """
     field = f"evidence-{kind}"
     media_type = _checked_media_type(field, data)
     key = secrets.token_hex(16)
@@ -49,19 +54,23 @@ def add_evidence(
     with ctx.unit(actor=account_id) as uow:
         uow.after_rollback(partial(ctx.files.delete, key))
         application = owned(uow.session, account_id, case_ref, lock=True)
-        if application.state != ApplicationState.DRAFT:
-            raise RefusedError("This application has been submitted and cannot be changed")
-        if kind not in rules.evidence_needed(arrangement_of(ctx.catalogue, application)):
-            raise InvalidInputError(
-                [FieldProblem(field, "This application does not need that file")]
-            )
-        for old in uow.session.scalars(
-            select(EvidenceFile).where(
-                EvidenceFile.application_id == application.id, EvidenceFile.kind == kind
-            )
-        ):
-            uow.session.delete(old)
-            uow.after_commit(partial(ctx.files.delete, old.storage_key))
+        if kind == rules.FURTHER:
+            if application.state != ApplicationState.AWAITING_EVIDENCE:
+                raise RefusedError("No evidence has been asked for, so a file cannot be added")
+        else:
+            if application.state != ApplicationState.DRAFT:
+                raise RefusedError("This application has been submitted and cannot be changed")
+            if kind not in rules.evidence_needed(arrangement_of(ctx.catalogue, application)):
+                raise InvalidInputError(
+                    [FieldProblem(field, "This application does not need that file")]
+                )
+            for old in uow.session.scalars(
+                select(EvidenceFile).where(
+                    EvidenceFile.application_id == application.id, EvidenceFile.kind == kind
+                )
+            ):
+                uow.session.delete(old)
+                uow.after_commit(partial(ctx.files.delete, old.storage_key))
         stored = EvidenceFile(
             application_id=application.id,
             kind=kind,

@@ -9,7 +9,7 @@ a row to update and nineteen find none. The brake counts the same way, per perio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, or_, select, update
 
@@ -210,3 +210,42 @@ def release_brake(
             period=period,
             granted=brake.granted,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class EngagedBrake:
+    """An emergency brake that holds: grants to its allocation pause for the period."""
+
+    scheme_id: str
+    allocation_id: str
+    period: str
+    threshold: int
+    granted: int
+    engaged_at: datetime
+
+
+def engaged_brakes(ctx: ServiceContext, operator_id: str) -> list[EngagedBrake]:
+    """Every brake engaged and not released, the longest held first (for an operator).
+
+    Raises `NotFoundError` for anyone but an operator, as `release_brake` does.
+    """
+    if accounts.role_of(ctx, operator_id) is not Role.OPERATOR:
+        raise NotFoundError("no such brake")
+    with ctx.database.reading() as session:
+        found = session.scalars(
+            select(BrakeCount)
+            .where(BrakeCount.engaged_at.is_not(None), BrakeCount.released_at.is_(None))
+            .order_by(BrakeCount.engaged_at, BrakeCount.scheme_id, BrakeCount.allocation_id)
+        ).all()
+        return [
+            EngagedBrake(
+                brake.scheme_id,
+                brake.allocation_id,
+                brake.period,
+                brake.threshold,
+                brake.granted,
+                brake.engaged_at,
+            )
+            for brake in found
+            if brake.engaged_at is not None
+        ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from yms.applications.domain.evidence import BANK_STATEMENT, PASSPORT
+from yms.applications.domain.evidence import BANK_STATEMENT, FURTHER, PASSPORT
 from yms.applications.domain.fees import fee_items
 from yms.applications.domain.states import WITHDRAWABLE, ApplicationState
 from yms.kernel.text import N_
@@ -28,6 +28,7 @@ APPLICATION_TAGS = {
 EVIDENCE_NAMES = {
     PASSPORT: N_("the photo page of your passport"),
     BANK_STATEMENT: N_("your latest bank statement"),
+    FURTHER: N_("a file sent with a reply to a request for evidence"),
 }
 
 

@@ -19,6 +19,7 @@ from yms.applications.services.cases import ApplicationView
 from yms.applications.services.evidence import add_evidence
 from yms.applications.services.identity import NOT_THE_ENTRANT, not_the_entrant
 from yms.applications.web import evidence_name
+from yms.applications.web.decision import asked_for, reviewed
 from yms.eligibility.questions import Asking, FieldErrorsError
 from yms.kernel.dates import shown
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
@@ -382,18 +383,31 @@ def confirmation(request: Request, case_ref: str) -> Response:
 
 
 @router.get("/applications/{case_ref}")
-def case(request: Request, case_ref: str, withdrawn: str = "") -> Response:
-    """Journey 5: the case's status, timeline and messages (and a banner just after withdrawing)."""
+def case(
+    request: Request, case_ref: str, withdrawn: str = "", replied: str = "", review: str = ""
+) -> Response:
+    """Journey 5: the case's status, timeline and messages, and what the applicant can do next.
+
+    A banner follows withdrawing, replying to a request for evidence, or asking for review.
+    """
     account_id, application = _load(request, case_ref)
     if application.paying_since is not None:
         application = _settled(request, account_id, application)
     just_withdrawn = withdrawn == "yes" and application.state is ApplicationState.WITHDRAWN
+    banner = ""
+    if replied == "yes":
+        banner = _("Your reply has been sent to the caseworker")
+    elif review == "asked":
+        banner = _("You have asked for an administrative review")
     return render(
         request,
         "applications/case.html",
         application=application,
         under=_under(request, application),
         just_withdrawn=just_withdrawn,
+        banner=banner,
+        asked=asked_for(application),
+        reviewed=reviewed(application),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
@@ -27,12 +27,17 @@ class TooManyAttemptsError(HTTPException):
 
 def require_role(request: Request, role: str) -> str:
     """The signed-in account's id, if it has `role`; otherwise sign in, or 403."""
+    return require_any_role(request, (role,))
+
+
+def require_any_role(request: Request, roles: Collection[str]) -> str:
+    """The signed-in account's id, if it has one of `roles`; otherwise sign in, or 403."""
     visit = visit_of(request)
     account_id = visit.account_id
     if account_id is None:
         raise SignInRequiredError(quote(_asked_for(request), safe="/"))
     role_of: Callable[[str], str | None] = request.app.state.role_of
-    if role_of(account_id) != role:
+    if role_of(account_id) not in roles:
         raise HTTPException(status_code=403, detail="forbidden")
     return account_id
 

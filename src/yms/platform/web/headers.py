@@ -49,7 +49,9 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
-                    headers[name] = value
+                    # A route that sets its own policy (a file shown in a sandbox) keeps it.
+                    if name not in headers or name != "Content-Security-Policy":
+                        headers[name] = value
                 if self.secure:
                     headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
                 headers["Cache-Control"] = "public, max-age=86400" if is_asset else "no-store"
