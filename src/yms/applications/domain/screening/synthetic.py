@@ -485,19 +485,44 @@ def _positive(person: Person, entry: Entry, rng: random.Random) -> tuple[str, st
 _ALL_NATIONALITIES = tuple(sorted({n for codes in _NATIONALITIES.values() for n in codes}))
 
 
-def _negative(person: Person, rng: random.Random) -> tuple[str, str, date, str, str]:
-    """Someone else, close to the listed person: a near miss a matcher might take for them."""
+_NEAR_MISSES = (
+    "same_family",
+    "same_given",
+    "same_culture",
+    "namesake_other_year",
+    "namesake_same_year",
+)
+
+
+def _negative(person: Person, entry: Entry, rng: random.Random) -> tuple[str, str, date, str, str]:
+    """Someone else, close to the listed person: a near miss a matcher might take for them.
+
+    A namesake is only made where the list gives enough of a date of birth to
+    tell them apart (a full date for one born the same year, at least a year
+    for one born in another); otherwise the near miss has another name.
+    """
     other = _person(rng)
     while other.culture != person.culture or other.female != person.female:
         other = _person(rng)
-    kind = rng.choice(["same_family", "same_given", "same_name_other_dob", "same_culture"])
+    kind = rng.choice(_NEAR_MISSES)
+    listed_dob = entry.date_of_birth or ""
+    if kind == "namesake_same_year" and len(listed_dob) != len("YYYY-MM-DD"):
+        kind = "same_family"
+    if kind == "namesake_other_year" and not listed_dob:
+        kind = "same_given"
     if kind == "same_family":
         other = replace(other, family=person.family)
     elif kind == "same_given":
         other = replace(other, given=person.given)
-    elif kind == "same_name_other_dob":
-        shift = rng.choice([-7, -4, -2, 3, 5, 9])
+    elif kind == "namesake_other_year":
+        shift = rng.choice([-7, -4, -2, -1, 1, 3, 5, 9])
         born = person.born.replace(year=person.born.year + shift, day=min(person.born.day, 28))
+        other = replace(person, born=born)
+    elif kind == "namesake_same_year":
+        born = person.born
+        # Another day of the same year, and not the same date read the other way round.
+        while born == person.born or (born.month, born.day) == (person.born.day, person.born.month):
+            born = date(person.born.year, rng.randint(1, 12), rng.randint(1, 28))
         other = replace(person, born=born)
     given, family = write_name(other, rng)
     if rng.random() < 0.2:  # noqa: PLR2004
@@ -509,9 +534,9 @@ def pairs(seed: int, *, watchlist_seed: int = WATCHLIST_SEED, count: int = 3000)
     """Labelled pairs against the watchlist made from `watchlist_seed`: half true, half not.
 
     The same person is any of the variants above; the near misses are someone
-    with the same family name, the same given name, the same name but born in
-    another year, or another name of the same origin. Only listed people whose
-    names and date of birth can tell them apart serve for the same-name near miss.
+    of the same origin with the same family name, the same given name, another
+    name, or the same name but born in another year or on another day of the same
+    year (`_negative`).
     """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     listed = people(watchlist_seed)
@@ -521,10 +546,8 @@ def pairs(seed: int, *, watchlist_seed: int = WATCHLIST_SEED, count: int = 3000)
         at = rng.randrange(len(listed))
         person, entry = listed[at], entries[at]
         same = number % 2 == 0
-        if not same and entry.date_of_birth is None:
-            same = True  # nothing but a name to tell a namesake by: used as a true pair
         given, family, born, nationality, kind = (
-            _positive(person, entry, rng) if same else _negative(person, rng)
+            _positive(person, entry, rng) if same else _negative(person, entry, rng)
         )
         made.append(Pair(given, family, born.isoformat(), nationality, entry.id, same, kind))
     return made
