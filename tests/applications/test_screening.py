@@ -48,6 +48,12 @@ def test_the_shipped_watchlist_is_read_once() -> None:
     assert len(screening.watchlist()) == 3000
 
 
+def test_the_shipped_pairs_are_read_for_the_benchmark() -> None:
+    tuning, held_out = screening.shipped_pairs("tuning"), screening.shipped_pairs("held-out")
+    assert len(tuning) == len(held_out) == 3000
+    assert tuning != held_out
+
+
 def test_a_name_on_the_list_needs_attention_with_every_hit_and_why(ctx: ServiceContext) -> None:
     # SYN-00003 is "Vladimir Shcherbakov", born 1994-12-21 (an invented person).
     result = screening.check_screening(ctx, submitted(about("Vladimir", "Chtcherbakov")))

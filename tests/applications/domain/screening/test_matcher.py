@@ -17,7 +17,9 @@ from yms.applications.domain.screening.matcher import (
     NationalityAgreement,
     Watchlist,
     dob_agreement,
+    joined_score,
     nationality_agreement,
+    token_similarity,
 )
 
 LISTED = Watchlist(
@@ -127,6 +129,38 @@ def test_nationalities_are_compared() -> None:
     assert nationality_agreement("UA", "RU") is NationalityAgreement.DIFFERENT
     assert nationality_agreement(None, "RU") is NationalityAgreement.UNKNOWN
     assert nationality_agreement("RU", None) is NationalityAgreement.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("anna", "anna", (1.0, "same")),
+        ("j", "john", (0.85, "initial")),  # an initial stands for any name it starts
+        ("john", "j", (0.85, "initial")),
+        ("m", "john", (0.0, "initial")),
+        ("alrashid", "rashid", (0.97, "same")),  # the article run into the word
+        ("rashid", "elrashid", (0.97, "same")),
+        ("zhang", "chang", (0.95, "sound")),
+    ],
+)
+def test_words_are_compared_by_spelling_sound_and_initial(
+    left: str, right: str, expected: tuple[float, str]
+) -> None:
+    assert token_similarity(left, right) == expected
+
+
+def test_a_typo_is_compared_by_spelling() -> None:
+    similarity, how = token_similarity("shcherbakov", "shcherbakiv")
+    assert how == "spelling"
+    assert 0.9 < similarity < 1.0
+
+
+def test_an_empty_name_runs_together_to_nothing() -> None:
+    assert joined_score("", "srpkp") == 0.0
+
+
+def test_an_initial_and_a_surname_can_be_a_hit() -> None:
+    assert ids(Applicant("A", "Müller", date(1991, 5, 20), "DE")) == ["SYN-5"]
 
 
 # --- properties ----------------------------------------------------------------------------------

@@ -65,5 +65,6 @@ def test_romanisations_of_one_name_share_a_sound_key(spellings: tuple[str, ...])
 
 def test_the_sound_key_keeps_different_names_apart() -> None:
     assert skeleton("shcherbakov") == "srpkp"
+    assert skeleton("") == ""
     assert skeleton("aleksandr") == "alsntr"
     assert len({skeleton(name) for name in ("ivanov", "petrov", "sokolov", "novikov")}) == 4

@@ -254,17 +254,14 @@ def token_similarity(left: str, right: str) -> tuple[float, str]:
     """How alike two normalised words are (0 to 1), and by what: same, sound or spelling."""
     if left == right:
         return 1.0, "same"
+    if len(left) == 1 or len(right) == 1:  # an initial
+        return (0.85 if left[0] == right[0] else 0.0), "initial"
     spelling = JaroWinkler.normalized_similarity(left, right)
     left_sound, right_sound = skeleton(left), skeleton(right)
     if left_sound == right_sound and len(left_sound) >= 2:  # noqa: PLR2004 - one letter says little
         sound = 0.95
-    elif left_sound and right_sound:
-        sound = 0.95 * JaroWinkler.normalized_similarity(left_sound, right_sound)
     else:
-        sound = 0.0
-    if len(left) == 1 or len(right) == 1:  # an initial
-        initial = 0.85 if left[0] == right[0] else 0.0
-        return initial, "initial"
+        sound = 0.95 * JaroWinkler.normalized_similarity(left_sound, right_sound)
     for stripped_left, stripped_right in ((left, right), *_article_pairs(left, right)):
         if stripped_left == stripped_right:
             return 0.97, "same"
