@@ -16,8 +16,10 @@ from yms.applications.domain.screening.matcher import (
     ListedPerson,
     NationalityAgreement,
     Watchlist,
+    _word_score,
     dob_agreement,
     joined_score,
+    name_score,
     nationality_agreement,
     token_similarity,
 )
@@ -209,3 +211,15 @@ def test_a_namesake_with_another_year_of_birth_is_never_a_hit(
 ) -> None:
     listed = Watchlist((ListedPerson("SYN-9", (f"{given_name} {family}",), "1988-02-14", "PT"),))
     assert listed.screen(Applicant(given_name, family, date(other_year, 2, 14), "PT")) == []
+
+
+WORDS = st.lists(
+    st.sampled_from(["anna", "an", "j", "muller", "mueller", "rashid", "alrashid", "zhang", "li"]),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(applicant=WORDS, listed=WORDS)
+def test_the_quick_word_score_is_the_explained_one(applicant: list[str], listed: list[str]) -> None:
+    assert _word_score(applicant, listed) == pytest.approx(name_score(applicant, listed)[0])

@@ -328,23 +328,22 @@ def name_score(
 
 def _word_score(applicant: Sequence[str], listed: Sequence[str]) -> float:
     # `name_score` without its explanation, for every candidate: the same pairing,
-    # so the same number, at a fraction of the cost.
-    rows = sorted(
-        ((_similarity(a, b), i, j) for i, a in enumerate(applicant) for j, b in enumerate(listed)),
-        reverse=True,
-    )
+    # so the same number, at a fraction of the cost. Every word weighs half its
+    # length whether paired or not, so the whole weight is known beforehand.
+    rows = []
+    for i, a in enumerate(applicant):
+        for j, b in enumerate(listed):
+            rows.append((_similarity(a, b), i, j))
+    rows.sort(reverse=True)
     used_a = used_b = 0
-    total = weight = 0.0
+    total = 0.0
     for similarity, i, j in rows:
         if used_a >> i & 1 or used_b >> j & 1:
             continue
         used_a |= 1 << i
         used_b |= 1 << j
-        size = (len(applicant[i]) + len(listed[j])) / 2
-        total += similarity * size
-        weight += size
-    weight += sum(len(a) for i, a in enumerate(applicant) if not used_a >> i & 1) / 2
-    weight += sum(len(b) for j, b in enumerate(listed) if not used_b >> j & 1) / 2
+        total += similarity * (len(applicant[i]) + len(listed[j]))
+    weight = sum(map(len, applicant)) + sum(map(len, listed))
     return total / weight if weight else 0.0
 
 
