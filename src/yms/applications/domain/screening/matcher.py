@@ -20,7 +20,10 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.process import cdist
 
 from yms.applications.domain.screening.names import skeleton, tokens
 
@@ -31,6 +34,9 @@ THRESHOLD = 0.88
 FLOOR = 0.75  # below this name score no date of birth makes a candidate
 
 _KEY_LENGTH = 3
+# The whole name's sound key run together (Levenshtein) counts a little less than
+# word by word: it is how "Xiaoping" meets "Hsiao-p'ing", but it knows no words.
+_RUN_TOGETHER = 0.95
 
 
 class DobAgreement(StrEnum):
@@ -196,6 +202,7 @@ class Watchlist:
     people: tuple[ListedPerson, ...]
     _names: list[_Prepared] = field(init=False, repr=False)
     _index: dict[str, list[int]] = field(init=False, repr=False)
+    _words: _WordTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._names = [
@@ -207,6 +214,7 @@ class Watchlist:
         for position, prepared in enumerate(self._names):
             for key in prepared.keys:
                 self._index.setdefault(key, []).append(position)
+        self._words = _WordTable([prepared.words for prepared in self._names])
 
     def __len__(self) -> int:
         return len(self.people)
@@ -215,38 +223,122 @@ class Watchlist:
         """The listed names sharing a blocking key with `name`: (person, name, shared keys)."""
         prepared = _prepare(-1, name)
         return [
-            (self.people[listed.entry], listed.name, tuple(sorted(prepared.keys & listed.keys)))
-            for listed in self._candidates(prepared)
+            (
+                self.people[self._names[p].entry],
+                self._names[p].name,
+                tuple(sorted(prepared.keys & self._names[p].keys)),
+            )
+            for p in self._candidates(prepared)
         ]
 
-    def _candidates(self, prepared: _Prepared) -> list[_Prepared]:
+    def _candidates(self, prepared: _Prepared) -> list[int]:
         positions = {p for key in prepared.keys for p in self._index.get(key, ())}
-        return [self._names[p] for p in sorted(positions)]
+        return sorted(positions)
 
     def screen(self, applicant: Applicant, *, threshold: float = THRESHOLD) -> list[Hit]:
         """Every listed person scoring at least `threshold` against the applicant, best first.
 
         One hit per listed person (its best-scoring name). Only candidates sharing
-        a blocking key are scored.
+        a blocking key are scored: their name scores all at once, then the date of
+        birth and nationality, and an explanation, for those that may reach the threshold.
         """
         prepared = _prepare(-1, applicant.name)
+        positions = self._candidates(prepared)
+        if not positions:
+            return []
         family_first = skeleton("".join(tokens(applicant.family_first())))
+        by_words = self._words.scores(prepared.words, positions)
+        joined = [self._names[p].joined for p in positions]
+        run_together = _RUN_TOGETHER * np.max(
+            cdist(
+                [prepared.joined, family_first],
+                joined,
+                scorer=Levenshtein.normalized_similarity,
+                dtype=np.float64,
+            ),
+            axis=0,
+        )
+        names = np.maximum(by_words, run_together)
         best: dict[int, Hit] = {}
-        for listed in self._candidates(prepared):
-            hit = _score(
-                prepared,
-                family_first,
-                listed,
-                person=self.people[listed.entry],
-                applicant=applicant,
-                threshold=threshold,
-            )
-            if hit is None:
-                continue
+        for at in np.flatnonzero((names >= FLOOR) & (names + _MOST >= threshold)):
+            listed = self._names[positions[at]]
+            person = self.people[listed.entry]
+            dob = dob_agreement(applicant.date_of_birth, person.date_of_birth)
+            nationality = nationality_agreement(applicant.nationality, person.nationality)
+            score = float(names[at]) + DOB_WEIGHT[dob] + NATIONALITY_WEIGHT[nationality]
             kept = best.get(listed.entry)
-            if kept is None or hit.score > kept.score:
-                best[listed.entry] = hit
+            if score < threshold or (kept is not None and kept.score >= score):
+                continue
+            _, pairs, left_over = name_score(prepared.words, listed.words)
+            best[listed.entry] = Hit(
+                entry_id=person.id,
+                listed_name=listed.name,
+                score=score,
+                name_score=float(names[at]),
+                how="words" if by_words[at] >= run_together[at] else "joined",
+                tokens=pairs,
+                unmatched=left_over,
+                dob=dob,
+                listed_dob=person.date_of_birth,
+                nationality=nationality,
+                listed_nationality=person.nationality,
+                keys=tuple(sorted(prepared.keys & listed.keys)),
+            )
         return sorted(best.values(), key=lambda hit: (-hit.score, hit.entry_id))
+
+
+class _WordTable:
+    """Every listed name's words as numbers, to score many candidates at once.
+
+    The score is `name_score`'s: words paired best first (ties to the earliest
+    pair), each pair's similarity weighted by its letters, over all the letters.
+    """
+
+    def __init__(self, names: Sequence[tuple[str, ...]]) -> None:
+        vocabulary: dict[str, int] = {}
+        width = max((len(words) for words in names), default=1)
+        self.ids = np.full((len(names), width), -1, dtype=np.int64)
+        for row, words in enumerate(names):
+            for column, word in enumerate(words):
+                self.ids[row, column] = vocabulary.setdefault(word, len(vocabulary))
+        self.words = list(vocabulary)
+        self.lengths = np.array([len(word) for word in self.words] + [0], dtype=np.float64)
+        self.letters = np.array([sum(map(len, words)) for words in names], dtype=np.float64)
+
+    def scores(self, applicant: Sequence[str], positions: Sequence[int]) -> npt.NDArray[np.float64]:
+        """The word score of the applicant's words against each listed name at `positions`."""
+        ids = self.ids[positions]  # (candidates, width); -1 where a name has fewer words
+        used = np.unique(ids[ids >= 0])
+        table = np.array(
+            [[_similarity(word, self.words[u]) for u in used] for word in applicant],
+            dtype=np.float64,
+        ).reshape(len(applicant), len(used))
+        local = np.searchsorted(used, ids)
+        padded = ids < 0
+        similarity = np.where(
+            padded[:, None, :], -1.0, table[:, np.minimum(local, len(used) - 1)].transpose(1, 0, 2)
+        )  # (candidates, applicant words, width)
+        listed_lengths = np.where(padded, 0.0, self.lengths[ids])
+        applicant_lengths = np.array([len(word) for word in applicant], dtype=np.float64)
+        count, rows, width = similarity.shape
+        every = np.arange(count)
+        total = np.zeros(count)
+        for _ in range(min(rows, width)):
+            flat = similarity.reshape(count, rows * width)
+            best = flat.argmax(axis=1)  # the earliest of equal pairs
+            value = flat[every, best]
+            i, j = np.divmod(best, width)
+            paired = value >= 0
+            total += np.where(
+                paired, value * (applicant_lengths[i] + listed_lengths[every, j]), 0.0
+            )
+            similarity[every, i, :] = -1.0
+            similarity[every, :, j] = -1.0
+        letters = applicant_lengths.sum() + self.letters[positions]
+        scores: npt.NDArray[np.float64] = np.divide(
+            total, letters, out=np.zeros(count), where=letters > 0
+        )
+        return scores
 
 
 @lru_cache(maxsize=262144)
@@ -303,8 +395,7 @@ def name_score(
             for i, a in enumerate(applicant)
             for j, b in enumerate(listed)
         ),
-        key=lambda row: (row[0], row[2], row[3]),
-        reverse=True,
+        key=lambda row: (-row[0], row[2], row[3]),  # best first; on a tie, the earliest
     )
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -326,37 +417,9 @@ def name_score(
     return score, tuple(pairs), tuple(left_over)
 
 
-def _word_score(applicant: Sequence[str], listed: Sequence[str]) -> float:
-    # `name_score` without its explanation, for every candidate: the same pairing,
-    # so the same number, at a fraction of the cost. Every word weighs half its
-    # length whether paired or not, so the whole weight is known beforehand.
-    rows = []
-    for i, a in enumerate(applicant):
-        for j, b in enumerate(listed):
-            rows.append((_similarity(a, b), i, j))
-    rows.sort(reverse=True)
-    used_a = used_b = 0
-    total = 0.0
-    for similarity, i, j in rows:
-        if used_a >> i & 1 or used_b >> j & 1:
-            continue
-        used_a |= 1 << i
-        used_b |= 1 << j
-        total += similarity * (len(applicant[i]) + len(listed[j]))
-    weight = sum(map(len, applicant)) + sum(map(len, listed))
-    return total / weight if weight else 0.0
-
-
 @lru_cache(maxsize=262144)
 def _similarity(left: str, right: str) -> float:
     return token_similarity(left, right)[0]
-
-
-def joined_score(applicant: str, listed: str) -> float:
-    """The two names' sound keys run together, compared letter by letter (0 to 1)."""
-    if not applicant or not listed:
-        return 0.0
-    return 0.95 * Levenshtein.normalized_similarity(applicant, listed)
 
 
 def dob_agreement(applicant: date | None, listed: str | None) -> DobAgreement:
@@ -382,42 +445,3 @@ def nationality_agreement(applicant: str | None, listed: str | None) -> National
     if applicant.upper() == listed.upper():
         return NationalityAgreement.SAME
     return NationalityAgreement.DIFFERENT
-
-
-def _score(
-    applicant_name: _Prepared,
-    family_first: str,
-    listed: _Prepared,
-    *,
-    person: ListedPerson,
-    applicant: Applicant,
-    threshold: float,
-) -> Hit | None:
-    by_words = _word_score(applicant_name.words, listed.words)
-    run_together = max(
-        joined_score(applicant_name.joined, listed.joined),
-        joined_score(family_first, listed.joined),
-    )
-    name = max(by_words, run_together)
-    if name < FLOOR or name + _MOST < threshold:
-        return None
-    dob = dob_agreement(applicant.date_of_birth, person.date_of_birth)
-    nationality = nationality_agreement(applicant.nationality, person.nationality)
-    score = name + DOB_WEIGHT[dob] + NATIONALITY_WEIGHT[nationality]
-    if score < threshold:
-        return None
-    _, pairs, left_over = name_score(applicant_name.words, listed.words)
-    return Hit(
-        entry_id=person.id,
-        listed_name=listed.name,
-        score=score,
-        name_score=name,
-        how="words" if by_words >= run_together else "joined",
-        tokens=pairs,
-        unmatched=left_over,
-        dob=dob,
-        listed_dob=person.date_of_birth,
-        nationality=nationality,
-        listed_nationality=person.nationality,
-        keys=tuple(sorted(applicant_name.keys & listed.keys)),
-    )
