@@ -31,6 +31,7 @@ from yms.applications.services.cases import (
     open_answers,
 )
 from yms.applications.services.checks import check_answers
+from yms.applications.services.screening import check_screening
 from yms.applications.tables import (
     Application,
     ApplicationEvent,
@@ -159,8 +160,7 @@ def check_allocation(ctx: ServiceContext, case: Submitted) -> CheckResult:
     return CheckResult(CheckKind.ALLOCATION, CheckOutcome.CLEAR, left, detail)
 
 
-# The screening check joins this list where the watchlist is kept.
-CHECKS: list[Check] = [check_eligibility, check_identity, check_allocation]
+CHECKS: list[Check] = [check_eligibility, check_identity, check_allocation, check_screening]
 
 
 def _submitted(ctx: ServiceContext, application: Application) -> Submitted:

@@ -1,0 +1,1 @@
+"""Watchlist screening: names normalised and transliterated, blocked, scored and explained."""
