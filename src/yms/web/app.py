@@ -32,6 +32,9 @@ from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
 from yms.schemes import api as schemes_api
 from yms.schemes import web as schemes_web
+from yms.status import api as status_api
+from yms.status import web_codes as status_codes_web
+from yms.status import web_verifier as status_verifier_web
 from yms.web import pages
 
 HERE = Path(__file__).parent
@@ -47,12 +50,20 @@ ROUTERS = (
     direct_web.router,  # /apply/new before /apply/{invitation}
     apply_web.router,
     fake_page.router,
+    status_codes_web.router,
+    status_verifier_web.router,
     schemes_api.router,
     eligibility_api.router,
     ballot_api.router,
+    status_api.router,
 )
 # Bodies bigger than the default are allowed only where a route says so.
-BODY_LIMITS = {**eligibility_api.BODY_LIMITS, **ballot_api.BODY_LIMITS, **apply_web.BODY_LIMITS}
+BODY_LIMITS = {
+    **eligibility_api.BODY_LIMITS,
+    **ballot_api.BODY_LIMITS,
+    **apply_web.BODY_LIMITS,
+    **status_api.BODY_LIMITS,
+}
 
 
 def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
