@@ -54,6 +54,14 @@ GET_ROUTES = {
     "/operator": "operator",
     "/operator/outbox": "operator",
     "/api/v1/schemes": "anyone",
+    "/share-codes": "applicant",
+    "/share-codes/new": "applicant",
+    "/share-codes/{code_id}/revoke": "applicant",
+    "/check-a-status": "anyone",
+    "/check-a-status/{check_ref}": "anyone",
+    "/check-a-status/{check_ref}/record.jwt": "anyone",
+    "/check-a-status/{check_ref}/print": "anyone",
+    "/.well-known/jwks.json": "anyone",
 }
 # Form posts: all need the session's CSRF token.
 FORM_POSTS = {
@@ -74,8 +82,15 @@ FORM_POSTS = {
     "/applications/{case_ref}/withdraw",
     "/fake-pay/{payment_id}",
     "/apply/new",
+    "/share-codes/new",
+    "/share-codes/{code_id}/revoke",
+    "/check-a-status",
 }
-API_POSTS = {"/api/v1/eligibility", "/api/v1/ballot-windows/{window_id}/entries"}
+API_POSTS = {
+    "/api/v1/eligibility",
+    "/api/v1/ballot-windows/{window_id}/entries",
+    "/api/v1/status-checks",
+}
 SAMPLE = {
     "{slug}": "scheme",
     "{scheme_id}": "uk-yms",
@@ -85,6 +100,8 @@ SAMPLE = {
     "{kind}": "passport",
     "{invitation_ref}": "ITA-0000-0000-0000",
     "{payment_id}": "none",
+    "{code_id}": "1",
+    "{check_ref}": "CHK-0000-0000-0000",
 }
 
 
