@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -140,6 +141,7 @@ def test_a_record_signed_before_a_rotation_still_verifies(
 ) -> None:
     before = signed_record(ctx, clock)
     old_kid = json.loads(unb64(before.split(".")[0]))["kid"]
+    clock.instant += timedelta(days=30)
     new_kid = signing.rotate_key(ctx, actor="operator")
     assert new_kid != old_kid
     after = sharing.check_status(

@@ -12,6 +12,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from yms.kernel.errors import InvalidInputError
 from yms.kernel.validation import FieldProblem
@@ -82,7 +83,9 @@ async def status_check(request: Request) -> Response:
     """
     try:
         code, born, verifier = _request(decode_json(await request.body()))
-        answer = sharing.check_status(
+        # In the thread pool: the check waits on the database, and the event loop must not.
+        answer = await run_in_threadpool(
+            sharing.check_status,
             context_of(request),
             code,
             born,

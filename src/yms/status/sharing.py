@@ -274,24 +274,37 @@ def _parse(code: str, verifier_name: str | None) -> tuple[ShareCode, str | None]
     return parsed, name
 
 
-def _recent_misses(
-    uow: UnitOfWork, column: Any, value: bytes, *, limit: int, window: timedelta
-) -> int | None:
-    """Seconds to wait if `limit` misses were made on `value` within `window`; else `None`.
+def _limited(uow: UnitOfWork, client_key: bytes, hashed: bytes) -> int | None:
+    """Seconds to wait if this client, or this code, has had too many misses lately; else `None`.
 
-    Reads at most `limit` rows, by an index on (`column`, checked_at).
+    One round trip: for each limit, the miss that would be one too many (the
+    limit-th most recent within its window), read by an index on (key, checked_at).
     """
     now = uow.now()
-    recent = uow.session.scalars(
-        select(StatusCheck.checked_at)
-        .where(column == value, StatusCheck.checked_at > now - window)
-        .where(StatusCheck.outcome == NO_MATCH)
-        .order_by(StatusCheck.checked_at.desc())
-        .limit(limit)
-    ).all()
-    if len(recent) < limit:
-        return None
-    return max(1, int((recent[-1] + window - now).total_seconds()) + 1)
+
+    def nth_recent(column: Any, value: bytes, limit: int, window: timedelta) -> Any:
+        return (
+            select(StatusCheck.checked_at)
+            .where(column == value, StatusCheck.checked_at > now - window)
+            .where(StatusCheck.outcome == NO_MATCH)
+            .order_by(StatusCheck.checked_at.desc())
+            .offset(limit - 1)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    by_client, by_code = uow.session.execute(
+        select(
+            nth_recent(StatusCheck.client_hash, client_key, CLIENT_MISSES, CLIENT_WINDOW),
+            nth_recent(StatusCheck.code_hash, hashed, CODE_MISSES, CODE_WINDOW),
+        )
+    ).one()
+    waits = [
+        int((at + window - now).total_seconds()) + 1
+        for at, window in ((by_client, CLIENT_WINDOW), (by_code, CODE_WINDOW))
+        if at is not None
+    ]
+    return max(waits) if waits else None
 
 
 def _new_check_ref(ctx: ServiceContext) -> str:
@@ -318,11 +331,7 @@ def check_status(
     parsed, name = _parse(code, verifier_name)
     hashed, client_key = code_hash(ctx, parsed), client_hash(ctx, client)
     with ctx.unit(actor=VERIFIER_ACTOR) as uow:
-        wait = _recent_misses(
-            uow, StatusCheck.client_hash, client_key, limit=CLIENT_MISSES, window=CLIENT_WINDOW
-        ) or _recent_misses(
-            uow, StatusCheck.code_hash, hashed, limit=CODE_MISSES, window=CODE_WINDOW
-        )
+        wait = _limited(uow, client_key, hashed)
         if wait is not None:
             raise TooManyChecksError(wait)
         found = uow.session.execute(
