@@ -278,7 +278,7 @@ def _limited(uow: UnitOfWork, client_key: bytes, hashed: bytes) -> int | None:
     """Seconds to wait if this client, or this code, has had too many misses lately; else `None`.
 
     One round trip: for each limit, the miss that would be one too many (the
-    limit-th most recent within its window), read by an index on (key, checked_at).
+    limit-th most recent within its window), read by an index on (key, outcome, checked_at).
     """
     now = uow.now()
 

@@ -77,9 +77,10 @@ class StatusCheck(Base):
 
     __table_args__ = (
         CheckConstraint("outcome IN ('matched', 'no_match')", name="outcome"),
-        # The rate limits count recent misses by client and by code.
-        Index("ix_status_checks_client_hash_checked_at", "client_hash", "checked_at"),
-        Index("ix_status_checks_code_hash_checked_at", "code_hash", "checked_at"),
+        # The rate limits read recent misses by client and by code: with the outcome in the
+        # index, they read only misses, however many matches the same client has made.
+        Index("ix_status_checks_client_misses", "client_hash", "outcome", "checked_at"),
+        Index("ix_status_checks_code_misses", "code_hash", "outcome", "checked_at"),
     )
 
 

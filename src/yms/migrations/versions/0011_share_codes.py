@@ -79,10 +79,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("status_checks", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_status_checks_client_hash_checked_at", ["client_hash", "checked_at"], unique=False
+            "ix_status_checks_client_misses", ["client_hash", "outcome", "checked_at"], unique=False
         )
         batch_op.create_index(
-            "ix_status_checks_code_hash_checked_at", ["code_hash", "checked_at"], unique=False
+            "ix_status_checks_code_misses", ["code_hash", "outcome", "checked_at"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_status_checks_share_code_id"), ["share_code_id"], unique=False
@@ -92,8 +92,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("status_checks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_status_checks_share_code_id"))
-        batch_op.drop_index("ix_status_checks_code_hash_checked_at")
-        batch_op.drop_index("ix_status_checks_client_hash_checked_at")
+        batch_op.drop_index("ix_status_checks_code_misses")
+        batch_op.drop_index("ix_status_checks_client_misses")
 
     op.drop_table("status_checks")
     with op.batch_alter_table("share_codes", schema=None) as batch_op:
