@@ -197,3 +197,23 @@ def test_codes_are_the_holders_own(ctx: ServiceContext, clock: FixedClock) -> No
     sharing.revoke_share_code(ctx, account, code.id)  # again: nothing changes
     assert len(audited(ctx, "status.share_code.revoked")) == 1
     assert len(audited(ctx, "status.share_code.issued")) == 1
+
+
+def test_checks_of_unknown_codes_go_once_no_limit_needs_them(
+    ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, _ref, code = holder_code(ctx, clock)
+    sharing.check_status(ctx, "W34 679 ACD", BORN, client="192.0.2.1")
+    sharing.check_status(ctx, str(code), WRONG, client="192.0.2.1")
+    assert run_jobs_named(ctx) == 0  # within the hour: the limits still count them
+    clock.instant += sharing.CODE_WINDOW + timedelta(seconds=1)
+    assert run_jobs_named(ctx) == 1
+    with ctx.database.reading() as session:
+        kept = session.scalars(select(StatusCheck)).all()
+        assert [row.share_code_id is not None for row in kept] == [True]  # the holder's
+
+
+def run_jobs_named(ctx: ServiceContext) -> int:
+    from yms.status.jobs import purge_stray_checks  # noqa: PLC0415
+
+    return purge_stray_checks(ctx)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
@@ -466,3 +466,18 @@ def record_json(answer: CheckAnswer) -> str:
     if answer.record is None:
         return ""
     return json.dumps(read_record(answer.record)[1], indent=2, ensure_ascii=False)
+
+
+def purge_stray_checks(ctx: ServiceContext) -> int:
+    """Delete checks of codes no one made, once older than every limit's window; how many.
+
+    Checks of a holder's code are kept: the holder is shown them.
+    """
+    with ctx.unit(actor="system") as uow:
+        oldest_needed = uow.now() - max(CLIENT_WINDOW, CODE_WINDOW)
+        result = uow.session.execute(
+            delete(StatusCheck).where(
+                StatusCheck.share_code_id.is_(None), StatusCheck.checked_at < oldest_needed
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
