@@ -61,3 +61,15 @@ def test_rotating_keeps_every_key_published(yms_db: Yms) -> None:
     published = json.loads(yms_db("status", "jwks").stdout)
     assert len(published["keys"]) == 2
     assert all(key["kty"] == "OKP" and "d" not in key for key in published["keys"])
+
+
+def test_a_record_on_standard_input_verifies(
+    yms: Yms, web_ctx: ServiceContext, clock: FixedClock, tmp_path: Path
+) -> None:
+    record, keys = record_and_keys(web_ctx, clock, tmp_path)
+    verified = yms("status", "verify", "-", "--jwks", str(keys), input=record.read_text())
+    assert verified.code == 0, verified.stderr
+    other_keys = {"keys": [{**json.loads(keys.read_text())["keys"][0], "x": "A" * 43}]}
+    keys.write_text(json.dumps(other_keys), encoding="utf-8")
+    wrong_key = yms("status", "verify", "-", "--jwks", str(keys), input=record.read_text())
+    assert wrong_key.code == 1
