@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from segno import DataOverflowError
+
 from tests.fixtures.web import Browser, sign_in
 from tests.status.builders import BORN, granted
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
-from yms.status import signing
+from yms.status import signing, web_verifier
 from yms.status.domain.share_codes import parse_share_code
 
 CODE = re.compile(r'<strong class="yms-code">([^<]+)</strong>')
@@ -173,3 +176,20 @@ def test_another_holders_code_is_not_found(
     assert browser.get(revoke).status_code == 404
     assert browser.post(revoke, {"confirm": "yes"}).status_code == 404
     assert browser.get("/share-codes/new").status_code == 404  # no status to share
+
+
+def test_a_record_too_long_for_a_qr_code_is_printed_as_text(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = holder_with_code(browser, web_ctx, clock)
+    where = check(browser, code, (BORN.day, BORN.month, BORN.year)).headers["location"]
+
+    def overflowing(*_args: object, **_kwargs: object) -> object:
+        raise DataOverflowError("too long")
+
+    monkeypatch.setattr(web_verifier, "make_qr", overflowing)
+    printed = browser.get(f"{where}/print")
+    assert printed.status_code == 200
+    assert "<svg" not in printed.text
+    assert "too long for a QR code" in printed.text
+    assert browser.get(f"{where}/record.jwt").text in printed.text

@@ -98,7 +98,10 @@ def _signing_key(uow: UnitOfWork) -> SigningKey:
         .order_by(SigningKey.created_at.desc(), SigningKey.kid)
         .limit(1)
     )
-    return current or _new_key(uow)
+    if current is None:
+        current = _new_key(uow)
+        uow.audit("status.signing_key.created", current.kid)
+    return current
 
 
 def _private(uow: UnitOfWork, row: SigningKey) -> OKPKey:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from segno import make_qr
+from segno import DataOverflowError, make_qr
 
 from yms.kernel.errors import InvalidInputError, NotFoundError
 from yms.platform.web import forms
@@ -156,8 +156,11 @@ def printable(request: Request, check_ref: str) -> Response:
     answer = _made_here(request, check_ref)
     if answer is None or answer.record is None:
         return _not_found(request)
-    qr = make_qr(answer.record, error="l", mode="byte")
-    svg = qr.svg_inline(scale=2, title=_("The signed record as a QR code"))
+    try:
+        qr = make_qr(answer.record, error="l", mode="byte")
+        svg: str | None = qr.svg_inline(scale=2, title=_("The signed record as a QR code"))
+    except DataOverflowError:  # past a QR code's 2,953 bytes: the page still has the text
+        svg = None
     return render(
         request,
         "status/print.html",
