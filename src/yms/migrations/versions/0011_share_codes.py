@@ -1,7 +1,7 @@
 """Share codes, the checks made with them, and the keys that sign check records.
 
 A share code is kept only as a keyed hash; a check keeps no date of birth and
-the client"s address only as a keyed hash; a signing key"s private half is
+the client's address only as a keyed hash; a signing key's private half is
 sealed with the data key, and retired keys are kept so old records still verify.
 
 Revision ID: 0011
