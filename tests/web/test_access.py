@@ -63,6 +63,14 @@ GET_ROUTES = {
     "/casework/{case_ref}": "staff",
     "/casework/{case_ref}/evidence/{evidence_id}": "staff",
     "/api/v1/schemes": "anyone",
+    "/share-codes": "applicant",
+    "/share-codes/new": "applicant",
+    "/share-codes/{code_id}/revoke": "applicant",
+    "/check-a-status": "anyone",
+    "/check-a-status/{check_ref}": "anyone",
+    "/check-a-status/{check_ref}/record.jwt": "anyone",
+    "/check-a-status/{check_ref}/print": "anyone",
+    "/.well-known/jwks.json": "anyone",
 }
 # Form posts: all need the session's CSRF token.
 FORM_POSTS = {
@@ -92,8 +100,15 @@ FORM_POSTS = {
     "/operator/brakes/release",
     "/fake-pay/{payment_id}",
     "/apply/new",
+    "/share-codes/new",
+    "/share-codes/{code_id}/revoke",
+    "/check-a-status",
 }
-API_POSTS = {"/api/v1/eligibility", "/api/v1/ballot-windows/{window_id}/entries"}
+API_POSTS = {
+    "/api/v1/eligibility",
+    "/api/v1/ballot-windows/{window_id}/entries",
+    "/api/v1/status-checks",
+}
 SAMPLE = {
     "{slug}": "scheme",
     "{scheme_id}": "uk-yms",
@@ -104,6 +119,8 @@ SAMPLE = {
     "{invitation_ref}": "ITA-0000-0000-0000",
     "{payment_id}": "none",
     "{evidence_id}": "1",
+    "{code_id}": "1",
+    "{check_ref}": "CHK-0000-0000-0000",
 }
 STAFF = {"caseworker", "senior_caseworker"}
 

@@ -21,6 +21,7 @@ def build_worker(ctx: ServiceContext, *, lease_seconds: float = 300) -> Worker:
     from yms.platform.jobs.worker import Worker  # noqa: PLC0415
     from yms.platform.mail import jobs as mail_jobs  # noqa: PLC0415
     from yms.platform.web import jobs as web_jobs  # noqa: PLC0415
+    from yms.status import jobs as status_jobs  # noqa: PLC0415
 
     return Worker(
         ctx,
@@ -30,8 +31,14 @@ def build_worker(ctx: ServiceContext, *, lease_seconds: float = 300) -> Worker:
             **queue_jobs.JOBS,
             **ballot_jobs.JOBS,
             **application_jobs.JOBS,
+            **status_jobs.JOBS,
         },
-        schedules=(*web_jobs.SCHEDULES, *queue_jobs.SCHEDULES, *ballot_jobs.SCHEDULES),
+        schedules=(
+            *web_jobs.SCHEDULES,
+            *queue_jobs.SCHEDULES,
+            *ballot_jobs.SCHEDULES,
+            *status_jobs.SCHEDULES,
+        ),
         lease=timedelta(seconds=lease_seconds),
     )
 

@@ -18,7 +18,7 @@ from yms.platform.mail.tables import OutboxMessage
 from yms.platform.orm import Base
 from yms.platform.payments.tables import FakePayment
 from yms.platform.web.tables import WebSession
-from yms.status.tables import Status
+from yms.status.tables import ShareCode, SigningKey, Status, StatusCheck
 
 __all__ = [
     "Account",
@@ -40,6 +40,9 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "PlaceCount",
+    "ShareCode",
+    "SigningKey",
     "Status",
+    "StatusCheck",
     "WebSession",
 ]

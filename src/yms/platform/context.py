@@ -42,6 +42,7 @@ class ServiceContext:
     passwords: PasswordHasher = field(default_factory=PasswordHasher)  # Argon2id, RFC 9106
     public_url: str = "http://localhost:8000"  # where links in e-mails point
     contact_email: str = "youth-mobility@example.org"  # where people write for help
+    share_code_days: int = 90  # how long a new share code stays valid
 
     @classmethod
     def create(
@@ -58,6 +59,7 @@ class ServiceContext:
         random_bytes: Callable[[int], bytes] = os.urandom,
         passwords: PasswordHasher | None = None,
         contact_email: str = "youth-mobility@example.org",
+        share_code_days: int = 90,
     ) -> ServiceContext:
         """A context whose unnamed edges are the defaults: the outbox, the fake Pay, local disk."""
         return cls(
@@ -72,6 +74,7 @@ class ServiceContext:
             passwords=passwords or PasswordHasher(),
             public_url=public_url,
             contact_email=contact_email,
+            share_code_days=share_code_days,
         )
 
     @classmethod
@@ -89,6 +92,7 @@ class ServiceContext:
             files=LocalDiskStore(Path(settings.evidence_dir)),
             payments=_payments(settings, database, clock, public_url=public_url),
             contact_email=settings.contact_email,
+            share_code_days=settings.share_code_days,
         )
 
     def unit(self, *, actor: str) -> AbstractContextManager[UnitOfWork]:

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     contact_email: str = Field(
         default="youth-mobility@example.org", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
     )
+    # How long a share code a holder makes stays valid, in days (DESIGN.md: 90 by default).
+    share_code_days: int = Field(default=90, ge=1, le=366)
     # Who the command line acts as in the audit log: a pseudonymous operator id.
     actor: str = Field(default="cli", pattern=r"^[a-z][a-z0-9_:.-]{0,63}$")
     payments: PaymentsProvider = PaymentsProvider.FAKE

@@ -35,7 +35,10 @@ from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
 from yms.schemes import api as schemes_api
 from yms.schemes import web as schemes_web
+from yms.status import api as status_api
 from yms.status import web as status_web
+from yms.status import web_codes as status_codes_web
+from yms.status import web_verifier as status_verifier_web
 from yms.web import pages
 
 HERE = Path(__file__).parent
@@ -55,9 +58,12 @@ ROUTERS = (
     apply_web.router,
     status_web.router,
     fake_page.router,
+    status_codes_web.router,
+    status_verifier_web.router,
     schemes_api.router,
     eligibility_api.router,
     ballot_api.router,
+    status_api.router,
 )
 # Bodies bigger than the default are allowed only where a route says so.
 BODY_LIMITS = {
@@ -65,6 +71,7 @@ BODY_LIMITS = {
     **ballot_api.BODY_LIMITS,
     **apply_web.BODY_LIMITS,
     **decision_web.BODY_LIMITS,
+    **status_api.BODY_LIMITS,
 }
 
 
