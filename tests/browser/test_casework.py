@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.applications.builders import STAFF_PASSWORD, staff, submitted
 from tests.browser.conftest import Visit
 from tests.browser.test_acceptance import shot
+from tests.browser.test_journeys import fill_date
 from yms.accounts import services as accounts
 from yms.accounts.domain import Role
 from yms.applications.domain.states import ApplicationState
@@ -98,7 +99,9 @@ def test_a_refusal_confirmed_by_a_second_caseworker_then_overturned_on_review(
     assert visit.outside_origin() == []
 
 
-def test_evidence_asked_for_then_a_grant(visit: Visit, web_ctx: ServiceContext) -> None:
+def test_from_submission_to_a_grant_to_a_share_code_a_verifier_checks(
+    visit: Visit, web_ctx: ServiceContext
+) -> None:
     page = visit.page
     account, case = submitted(web_ctx, APPLICANT)
     staff(web_ctx, "worker@example.org", Role.CASEWORKER)
@@ -126,7 +129,29 @@ def test_evidence_asked_for_then_a_grant(visit: Visit, web_ctx: ServiceContext) 
     expect(page.get_by_role("main")).to_contain_text(held.status_ref)
     expect(page.get_by_role("main")).to_contain_text("No access to public funds")
     shot(visit, "c-status")
+
+    # The holder proves their right to work: a share code, checked by an employer.
+    visit.goto("/share-codes")
+    page.get_by_role("button", name="Make a share code").click()
+    visit.check()
+    page.get_by_label("Prove your right to work").check()
+    visit.submit("Make the share code")
+    code = page.locator(".yms-code").inner_text()
+    visit.page.context.clear_cookies()  # the employer, on the public page
+    visit.goto("/check-a-status")
+    page.get_by_label("Share code").fill(code)
+    fill_date(visit, "date-of-birth", "3", "4", "2001")  # the holder's, from the builder
+    page.get_by_label("Your organisation's name (optional)").fill("Harbour Cafe Ltd")
+    visit.submit("Check status")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kai Walker")
+    expect(page.get_by_role("main")).to_contain_text("Their leave starts on 10 January 2027")
+    expect(page.get_by_role("main")).to_contain_text("9 January 2029")  # 24 months of leave
+    shot(visit, "c-verifier")
+    sign_in_as(visit, APPLICANT, APPLICANT_PASSWORD)
+    visit.goto("/share-codes")
+    expect(page.get_by_role("table")).to_contain_text("Harbour Cafe Ltd")  # the holder sees it
     assert audit_log.verify(web_ctx.database).intact
+    assert visit.outside_origin() == []
 
 
 def read_the_refusal_and_ask_for_review(visit: Visit, case: str) -> None:

@@ -7,8 +7,11 @@ import re
 import pytest
 from segno import DataOverflowError
 
+from tests.applications.builders import staff, submitted
 from tests.fixtures.web import Browser, sign_in
 from tests.status.builders import BORN, granted
+from yms.accounts.domain import Role
+from yms.applications.services import decisions
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.status import signing, web_verifier
@@ -193,3 +196,20 @@ def test_a_record_too_long_for_a_qr_code_is_printed_as_text(
     assert "<svg" not in printed.text
     assert "too long for a QR code" in printed.text
     assert browser.get(f"{where}/record.jwt").text in printed.text
+
+
+def test_a_status_whose_leave_starts_later_can_be_shared_and_says_when(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    _account, case = submitted(web_ctx, "kai@example.org")  # plans to start on 10 January 2027
+    worker = staff(web_ctx, "worker@example.org", Role.CASEWORKER)
+    decisions.grant(web_ctx, case, caseworker_id=worker)
+    sign_in(browser, "kai@example.org")
+    assert "/share-codes/new" in browser.get("/share-codes").text
+    code = make_code(browser)
+    browser.client.cookies.clear()  # the verifier: anyone, signed in or not
+    sent = check(browser, code, (3, 4, 2001))
+    answer = browser.get(sent.headers["location"])
+    assert "Kai Walker has a youth mobility status" in answer.text
+    assert "Their leave starts on 10 January 2027" in answer.text
+    assert "not valid today" not in answer.text

@@ -25,9 +25,18 @@ HOLDER = "applicant"  # a status is held by the applicant account it was granted
 
 
 def _in_force(request: Request, account_id: str) -> list[services.StatusView]:
+    """The holder's statuses a code can prove: not revoked, and not ended.
+
+    A status whose leave starts later counts: an employer or a landlord checks before
+    the first day, and the answer says when the leave starts.
+    """
     ctx = context_of(request)
     day = today(ctx.clock)
-    return [status for status in services.statuses_of(ctx, account_id) if status.in_force_on(day)]
+    return [
+        status
+        for status in services.statuses_of(ctx, account_id)
+        if status.revoked_at is None and day <= status.validity.valid_until
+    ]
 
 
 def _not_found(request: Request) -> Response:
