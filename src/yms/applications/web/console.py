@@ -23,8 +23,11 @@ from yms.applications.domain.states import (
     WITH_STAFF,
     ApplicationState,
 )
+from yms.applications.questions import answered
 from yms.applications.services import casework, decisions, places
 from yms.applications.services.casework import CaseFile, QueueFilter
+from yms.applications.web.check_details import detail_rows
+from yms.eligibility.questions import Asking
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
 from yms.kernel.validation import FieldProblem
@@ -63,7 +66,8 @@ DONE = {
     "evidence-requested": N_("The applicant has been asked for more evidence"),
     "granted": N_("The application is granted and the applicant has been told"),
     "refusal-proposed": N_(
-        "The refusal is proposed: it takes effect when another senior caseworker confirms it"
+        "The refusal is proposed: it takes effect when a senior caseworker who did not propose "
+        "it confirms it"
     ),
     "refusal-confirmed": N_("The refusal is confirmed and the applicant has been told"),
     "refusal-returned": N_("The refusal has been sent back to the queue"),
@@ -219,31 +223,14 @@ def _applying_as(scheme: Scheme, arrangement_id: str) -> str:
     )
 
 
-def _answer_rows(answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """The answers as (question, answer) rows, nested answers named by their path."""
-    rows: list[tuple[str, str]] = []
-
-    def walk(prefix: str, value: object) -> None:
-        if isinstance(value, dict):
-            for key in sorted(value):
-                walk(f"{prefix}: {_label(key)}" if prefix else _label(key), value[key])
-        elif isinstance(value, list):
-            shown = ", ".join(
-                " ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
-                for item in value
-            )
-            rows.append((prefix, shown or _("None")))
-        elif isinstance(value, bool):
-            rows.append((prefix, _("Yes") if value else _("No")))
-        else:
-            rows.append((prefix, "" if value is None else str(value)))
-
-    walk("", {key: value for key, value in answers.items() if key != "typed"})
-    return rows
-
-
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+def _answer_rows(request: Request, case: CaseFile, scheme: Scheme) -> list[tuple[str, str]]:
+    """The answers as the applicant's "Check your answers" worded them, asked as on the day sent."""
+    asking = Asking(
+        scheme=scheme,
+        arrangement=scheme.arrangement(case.arrangement_id),
+        today=(case.submitted_at or context_of(request).clock.now()).date(),
+    )
+    return [(one.question, one.answer) for one in answered(asking, case.answers)]
 
 
 def _case_page(
@@ -276,7 +263,8 @@ def _case_page(
         case=case,
         scheme=scheme,
         applying_as=_applying_as(scheme, case.arrangement_id),
-        answer_rows=_answer_rows(case.answers),
+        answer_rows=_answer_rows(request, case, scheme),
+        detail_rows={c.kind: detail_rows(c.kind, c.detail) for c in case.checks},
         check_tags=CHECK_TAGS,
         check_names=CHECK_NAMES,
         trace_tags=TRACE_TAGS,

@@ -1,0 +1,134 @@
+"""The case file reads as a person would: answers in the applicant's words, checks as sentences."""
+
+from __future__ import annotations
+
+import re
+
+from tests.applications.builders import submitted, submitted_invited
+from tests.applications.test_console import actions, staff
+from tests.fixtures.web import Browser
+from yms.applications.domain.checks import CheckKind
+from yms.applications.web.check_details import DetailRow, Link, detail_rows
+from yms.platform.clock import FixedClock
+from yms.platform.context import ServiceContext
+
+
+def text_of(html: str) -> str:
+    """The page's words, tags dropped and spaces folded, as a reader meets them."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_answers_read_as_on_check_your_answers(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, case = submitted_invited(web_ctx, clock, funds="100.00")
+    staff(browser, web_ctx, "cw@example.org")
+    page = text_of(browser.get(f"/casework/{case}").text)
+    for shown in (
+        "What is your name? Ana Maria Chan",
+        "What is your date of birth? 2 January 2000",
+        "Your passport K00000001, expires 1 January 2031",
+        "Your savings £100.00, held for 28 days; latest statement 20 November 2026",
+        "Have you been on this scheme before? No",
+    ):
+        assert shown in page, shown
+    for raw in ("Applicant: Funds", "Personal: Passport number", "2000-01-02", "Declaration"):
+        assert raw not in page, raw
+
+
+def test_the_places_check_reads_as_sentences(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, case = submitted_invited(web_ctx, clock)
+    staff(browser, web_ctx, "cw@example.org")
+    page = text_of(browser.get(f"/casework/{case}").text)
+    assert re.search(r"Places in 2026 1,000 \(from [a-z0-9-]+( by [^)]+)?\)", page), page
+    for shown in ("Granted so far 0", "Places left 1,000", "Emergency brake None"):
+        assert shown in page, shown
+    for raw in ("Brake engaged", "Granted in period", "Brake threshold"):
+        assert raw not in page, raw
+
+
+def test_the_same_persons_other_case_is_a_link_to_it(
+    browser: Browser, web_ctx: ServiceContext
+) -> None:
+    _first_account, first = submitted(web_ctx, "kai@example.org")
+    _second_account, second = submitted(web_ctx, "kai.w@example.org")
+    staff(browser, web_ctx, "cw@example.org")
+    html = browser.get(f"/casework/{second}").text
+    assert f'<a class="govuk-link" href="/casework/{first}">' in html
+    assert f"{first} (waiting for a decision when checked)" in text_of(html)
+    assert "Case ref" not in text_of(html)
+
+
+def test_the_case_file_says_where_each_part_is_and_offers_the_actions_beside_it(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, case = submitted_invited(web_ctx, clock)
+    staff(browser, web_ctx, "cw@example.org")
+    html = browser.get(f"/casework/{case}").text
+    for part in ("checks", "answers", "evidence", "decisions", "history", "action"):
+        assert f'href="#{part}"' in html, part
+        assert f'id="{part}"' in html, part
+    assert '<div class="govuk-grid-column-one-third">' in html.split('id="action"')[0][-200:]
+
+
+def test_a_caseworker_who_proposes_a_refusal_is_told_a_senior_must_confirm_it(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, case = submitted_invited(web_ctx, clock, funds="100.00")
+    staff(browser, web_ctx, "cw@example.org")
+    actions(browser, case)
+    proposed = browser.post(f"/casework/{case}/refuse", {"reasons": "Too little saved."})
+    assert proposed.status_code == 303
+    page = text_of(browser.get(proposed.headers["location"]).text)
+    assert "A senior caseworker must confirm it before it takes effect" in page
+    assert "when a senior caseworker who did not propose it confirms it" in page
+    # A caseworker has no other senior caseworker to wait for: they are not one.
+    assert "Another senior caseworker" not in page
+
+
+def test_a_check_without_its_own_wording_still_reads_well() -> None:
+    rows = detail_rows(
+        CheckKind.SCREENING,
+        {"list_checked": "UK sanctions", "matched": False, "entries": [{"name_score": 91}]},
+    )
+    assert rows == [
+        DetailRow("List checked", "UK sanctions"),
+        DetailRow("Matched", "No"),
+        DetailRow("Entries", "Name score: 91"),
+    ]
+
+
+def test_the_brake_is_said_as_it_stands() -> None:
+    base = {
+        "allocation": "eu-to-uk-2027",
+        "year": 2027,
+        "places": 21000,
+        "granted": 4400,
+        "left": 16600,
+        "brake_threshold": 4400,
+        "brake_period": "2027-11",
+        "granted_in_period": 4400,
+        "brake_released": False,
+        "rule": "paragraph 1.A",
+    }
+    engaged = detail_rows(CheckKind.ALLOCATION, {**base, "brake_engaged": True})
+    assert engaged[0] == DetailRow("Places in 2027", "21,000 (from eu-to-uk-2027 by paragraph 1.A)")
+    assert engaged[-1].value.startswith("Engaged for 2027-11 after 4,400 grants")
+    released = detail_rows(
+        CheckKind.ALLOCATION, {**base, "brake_engaged": False, "brake_released": True}
+    )
+    assert released[-1].value.startswith("Released by an operator for 2027-11")
+    below = detail_rows(
+        CheckKind.ALLOCATION, {**base, "brake_engaged": False, "granted_in_period": 12}
+    )
+    assert below[-1].value == "Not engaged: 12 of 4,400 grants in 2027-11"
+    uncapped = detail_rows(CheckKind.ALLOCATION, {**base, "places": None, "brake_threshold": None})
+    labels = [row.label for row in uncapped]
+    assert labels == ["Places in 2027", "Granted so far", "Emergency brake"]
+    assert uncapped[0].value == "No limit"
+    [other] = detail_rows(
+        CheckKind.IDENTITY, {"applications": [{"case_ref": "YMS-1", "state": "x"}]}
+    )
+    assert other.links == (Link("YMS-1 (x when checked)", "/casework/YMS-1"),)
