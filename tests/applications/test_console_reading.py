@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from tests.applications.builders import submitted, submitted_invited
-from tests.applications.test_console import actions, staff
+from tests.applications.test_console import (
+    FIRST,
+    SECOND,
+    actions,
+    confirm,
+    propose,
+    staff,
+    state_of,
+)
 from tests.fixtures.web import Browser
 from yms.applications.domain.checks import CheckKind
+from yms.applications.domain.states import ApplicationState
+from yms.applications.services import decisions
 from yms.applications.web.check_details import DetailRow, Link, detail_rows
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
@@ -15,7 +26,7 @@ from yms.platform.context import ServiceContext
 
 def text_of(html: str) -> str:
     """The page's words, tags dropped and spaces folded, as a reader meets them."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def test_the_answers_read_as_on_check_your_answers(
@@ -132,3 +143,69 @@ def test_the_brake_is_said_as_it_stands() -> None:
         CheckKind.IDENTITY, {"applications": [{"case_ref": "YMS-1", "state": "x"}]}
     )
     assert other.links == (Link("YMS-1 (x when checked)", "/casework/YMS-1"),)
+
+
+def test_each_decision_says_what_happened_who_and_why_in_words(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    account, case = submitted_invited(web_ctx, clock, funds="100.00")
+    propose(browser, web_ctx, case)
+    proposed = text_of(browser.get(f"/casework/{case}").text)
+    assert "Refusal proposed: waiting for a senior caseworker to confirm it" in proposed
+    assert f"By {FIRST} on " in proposed
+    confirm(browser, web_ctx, case)
+    decisions.request_review(web_ctx, account, case, grounds="My savings were enough.")
+    page = text_of(browser.get(f"/casework/{case}").text)
+    for shown in (
+        f"Refused By {FIRST} on ",
+        f"confirmed by {SECOND} on ",
+        "Requirement failed YMS 5.1: Funds of £100.00, less than the £2,530.00 needed.",
+        "Reasons The savings shown are too little.",
+        "Administrative review asked for Asked for by the applicant on ",
+        "The applicant's grounds My savings were enough.",
+    ):
+        assert shown in page, shown
+    for raw in ("Refusal: refused", "(in effect)", "Requirements failed: funds", "Review:"):
+        assert raw not in page, raw
+
+
+def test_a_refusal_sent_back_says_who_sent_it_back(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, case = submitted_invited(web_ctx, clock, funds="100.00")
+    propose(browser, web_ctx, case)
+    staff(browser, web_ctx, SECOND, "senior_caseworker")
+    actions(browser, case)
+    returned = browser.post(f"/casework/{case}/return-refusal", {"note": "Ask for a statement."})
+    assert returned.status_code == 303
+    page = text_of(browser.get(f"/casework/{case}").text)
+    assert "Refusal proposed, then sent back" in page
+    assert f"sent back by {SECOND} on " in page
+
+
+def test_an_actions_address_opened_as_a_page_leads_back_to_the_case(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    # After a form comes back with an error the address bar shows the action's
+    # address; opening it again (or signing in again to it) must not be "Sorry".
+    _account, case = submitted_invited(web_ctx, clock)
+    staff(browser, web_ctx, "cw@example.org")
+    for action in ("grant", "refuse", "request-evidence", "confirm-refusal", "review"):
+        opened = browser.get(f"/casework/{case}/{action}", follow_redirects=False)
+        assert opened.status_code == 303, action
+        assert opened.headers["location"] == f"/casework/{case}#action"
+    assert state_of(web_ctx, case) == ApplicationState.AWAITING_DECISION  # nothing was done
+    assert browser.get(f"/casework/{case}/delete", follow_redirects=False).status_code == 404
+
+
+def test_the_queue_names_states_and_arrangements_as_the_case_file_does(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    submitted_invited(web_ctx, clock)
+    staff(browser, web_ctx, "cw@example.org")
+    html = browser.get("/casework").text
+    assert '<option value="awaiting_decision">Waiting for a decision</option>' in html
+    assert '<option value="refusal_pending">Refusal to confirm</option>' in html
+    assert '<option value="HK-GB">Hong Kong to the United Kingdom (HK-GB)</option>' in html
+    assert '<td class="govuk-table__cell">Hong Kong to the United Kingdom (HK-GB)</td>' in html
+    assert "Awaiting decision" not in html

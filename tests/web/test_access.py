@@ -62,6 +62,7 @@ GET_ROUTES = {
     "/casework": "staff",
     "/casework/{case_ref}": "staff",
     "/casework/{case_ref}/evidence/{evidence_id}": "staff",
+    "/casework/{case_ref}/{action}": "staff",  # back to the case: an action's address as a page
     "/api/v1/schemes": "anyone",
 }
 # Form posts: all need the session's CSRF token.
@@ -104,6 +105,7 @@ SAMPLE = {
     "{invitation_ref}": "ITA-0000-0000-0000",
     "{payment_id}": "none",
     "{evidence_id}": "1",
+    "{action}": "grant",
 }
 STAFF = {"caseworker", "senior_caseworker"}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,7 +18,7 @@ from starlette.datastructures import FormData
 from yms.accounts import services as accounts
 from yms.accounts.domain import CASEWORKERS, SENIOR_CASEWORKERS, Role
 from yms.applications.domain.checks import CheckKind, CheckOutcome
-from yms.applications.domain.decisions import DecisionKind, ReviewOutcome
+from yms.applications.domain.decisions import DecisionKind, DecisionState, ReviewOutcome
 from yms.applications.domain.states import (
     STAFF_ONLY_EVENTS,
     WITH_STAFF,
@@ -26,8 +27,10 @@ from yms.applications.domain.states import (
 from yms.applications.questions import answered
 from yms.applications.services import casework, decisions, places
 from yms.applications.services.casework import CaseFile, QueueFilter
+from yms.applications.web import APPLICATION_TAGS
 from yms.applications.web.check_details import detail_rows
 from yms.eligibility.questions import Asking
+from yms.kernel.dates import long_time
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
 from yms.kernel.validation import FieldProblem
@@ -61,6 +64,10 @@ CHECK_NAMES = {
     CheckKind.SCREENING: N_("Screening"),
 }
 STAFF_ONLY_TAG = Tag(N_("Staff only"), "grey")
+# The form posts on a case, each at /casework/{case_ref}/{action}.
+ACTIONS = frozenset(
+    {"request-evidence", "grant", "refuse", "confirm-refusal", "return-refusal", "review"}
+)
 # The banner shown back on the case after each action (`?done=...`).
 DONE = {
     "evidence-requested": N_("The applicant has been asked for more evidence"),
@@ -91,13 +98,14 @@ def _see_case(case_ref: str, done: str) -> RedirectResponse:
 
 
 def _arrangements(request: Request) -> list[tuple[str, str]]:
+    """Every arrangement of every scheme as (id, words), sorted by the words."""
     catalogue = context_of(request).catalogue
-    found = {
-        arrangement.id
-        for scheme_id in catalogue.ids()
-        for arrangement in catalogue.latest(scheme_id).arrangements
-    }
-    return [(arrangement_id, arrangement_id) for arrangement_id in sorted(found)]
+    found: dict[str, str] = {}
+    for scheme_id in catalogue.ids():
+        scheme = catalogue.latest(scheme_id)
+        for arrangement in scheme.arrangements:
+            found.setdefault(arrangement.id, _applying_as(scheme, arrangement.id))
+    return sorted(found.items(), key=lambda pair: pair[1])
 
 
 def _filter(
@@ -148,6 +156,7 @@ def queue_page(
     account_id, _role = _staff(request)
     chosen, errors = _filter(state, arrangement, older_than, hits)
     items = [] if errors else casework.queue(context_of(request), account_id, chosen)
+    arrangements = _arrangements(request)
     return render(
         request,
         "casework/queue.html",
@@ -155,8 +164,10 @@ def queue_page(
         errors=errors,
         items=items,
         chosen={"state": state, "arrangement": arrangement, "older_than": older_than, "hits": hits},
-        states=[(s.value, s.value.replace("_", " ").capitalize()) for s in _queue_states()],
-        arrangements=_arrangements(request),
+        # Named as the case file's tag names them, so the filter and the list agree.
+        states=[(s.value, APPLICATION_TAGS[s].label) for s in _queue_states()],
+        arrangements=arrangements,
+        arrangement_names=dict(arrangements),
     )
 
 
@@ -174,6 +185,83 @@ class Failed:
     id: str
     rule: str
     sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionShown:
+    """A decision as the case file tells it: what happened, who and when, and why."""
+
+    heading: str
+    byline: str
+    reasons: list[tuple[str, str]]  # (label, words)
+
+
+DECISION_HEADINGS = {
+    (DecisionKind.GRANT, DecisionState.IN_EFFECT): N_("Granted"),
+    (DecisionKind.REFUSAL, DecisionState.PROPOSED): N_(
+        "Refusal proposed: waiting for a senior caseworker to confirm it"
+    ),
+    (DecisionKind.REFUSAL, DecisionState.RETURNED): N_("Refusal proposed, then sent back"),
+    (DecisionKind.REFUSAL, DecisionState.IN_EFFECT): N_("Refused"),
+    (DecisionKind.REVIEW, DecisionState.PROPOSED): N_("Administrative review asked for"),
+}
+REVIEW_HEADINGS = {
+    ReviewOutcome.UPHELD.value: N_("Administrative review: the refusal is upheld"),
+    ReviewOutcome.OVERTURNED.value: N_("Administrative review: the refusal is overturned"),
+}
+
+
+def _decisions_shown(case: CaseFile, staff: dict[str, str]) -> list[DecisionShown]:
+    """Each decision in words: "Refused", by whom and when, each rule failed with its sentence."""
+    sentences = _failed_sentences(case)
+    shown = []
+    for decision in case.decisions:
+        if decision.kind is DecisionKind.REVIEW and decision.state is DecisionState.IN_EFFECT:
+            heading = REVIEW_HEADINGS.get(decision.outcome, N_("Administrative review decided"))
+        else:
+            heading = DECISION_HEADINGS.get((decision.kind, decision.state), decision.outcome)
+        when = long_time(decision.decided_at)
+        if decision.kind is DecisionKind.REVIEW and decision.state is DecisionState.PROPOSED:
+            byline = _("Asked for by the applicant on {when}").format(when=when)
+        else:
+            who = staff.get(decision.author_id, decision.author_id)
+            byline = _("By {who} on {when}").format(who=who, when=when)
+        if decision.second_id and decision.second_at:
+            second = {
+                "who": staff.get(decision.second_id, decision.second_id),
+                "when": long_time(decision.second_at),
+            }
+            byline += "; " + (
+                _("sent back by {who} on {when}")
+                if decision.state is DecisionState.RETURNED
+                else _("confirmed by {who} on {when}")
+            ).format(**second)
+        reasons = [
+            (_("Requirement failed"), sentences.get(str(key), str(key)))
+            for key in _listed(decision.reasons.get("requirements"))
+        ]
+        for key, label in (
+            ("grounds", _("The applicant's grounds")),
+            ("text", _("Reasons")),
+        ):
+            if decision.reasons.get(key):
+                reasons.append((label, str(decision.reasons[key])))
+        shown.append(DecisionShown(_(heading), byline, reasons))
+    return shown
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _failed_sentences(case: CaseFile) -> dict[str, str]:
+    """Each requirement's rule and what the check found: "YMS 5.1: Funds of £900.00, ..."."""
+    sentences: dict[str, str] = {}
+    for check in case.checks:
+        if check.kind is CheckKind.ELIGIBILITY:
+            for line in _trace(check.detail):
+                sentences[str(line.get("id"))] = f"{line.get('rule')}: {line.get('detail') or ''}"
+    return sentences
 
 
 def _failed(request: Request, case: CaseFile) -> list[Failed]:
@@ -287,7 +375,7 @@ def _case_page(
             if case.state is ApplicationState.AWAITING_DECISION
             else None
         ),
-        DecisionKind=DecisionKind,
+        decisions_shown=_decisions_shown(case, staff),
         done=_(DONE[done]) if done in DONE else "",
     )
 
@@ -297,6 +385,20 @@ def case_page(request: Request, case_ref: str, done: str = "") -> Response:
     """The case file: answers, evidence, checks, history, decisions, and what can be done."""
     account_id, role = _staff(request)
     return _case_page(request, account_id, role, case_ref, done=done)
+
+
+@router.get("/casework/{case_ref}/{action}")
+def action_address(request: Request, case_ref: str, action: str) -> Response:
+    """An action's address opened as a page: back to the case, at what can be done.
+
+    The address bar keeps it after a form comes back with an error, and signing in
+    again after the session ran out returns to it; either way nothing is done, for
+    an action is only ever taken by its form.
+    """
+    _staff(request)
+    if action not in ACTIONS:
+        raise HTTPException(status_code=404)
+    return RedirectResponse(f"/casework/{quote(case_ref.strip().upper())}#action", status_code=303)
 
 
 @router.get("/casework/{case_ref}/evidence/{evidence_id}")
