@@ -209,3 +209,15 @@ def test_the_queue_names_states_and_arrangements_as_the_case_file_does(
     assert '<option value="HK-GB">Hong Kong to the United Kingdom (HK-GB)</option>' in html
     assert '<td class="govuk-table__cell">Hong Kong to the United Kingdom (HK-GB)</td>' in html
     assert "Awaiting decision" not in html
+
+
+def test_the_queue_table_scrolls_in_its_own_region_on_a_narrow_screen(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    submitted_invited(web_ctx, clock)
+    staff(browser, web_ctx, "cw@example.org")
+    html = browser.get("/casework").text
+    # Reachable by keyboard (it scrolls) and named by the table's caption.
+    region = 'class="yms-table-scroll" role="region" aria-labelledby="queue-caption" tabindex="0"'
+    assert region in html
+    assert 'id="queue-caption"' in html
