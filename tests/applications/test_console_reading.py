@@ -221,3 +221,16 @@ def test_the_queue_table_scrolls_in_its_own_region_on_a_narrow_screen(
     region = 'class="yms-table-scroll" role="region" aria-labelledby="queue-caption" tabindex="0"'
     assert region in html
     assert 'id="queue-caption"' in html
+
+
+def test_the_senior_reads_the_proposed_reasons_beside_the_confirm_button(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, case = submitted_invited(web_ctx, clock, funds="100.00")
+    propose(browser, web_ctx, case)
+    staff(browser, web_ctx, SECOND, "senior_caseworker")
+    offered = text_of(actions(browser, case))
+    assert f"The refusal proposed By {FIRST} on " in offered
+    assert "YMS 5.1: Funds of £100.00, less than the £2,530.00 needed." in offered
+    assert "The savings shown are too little." in offered
+    assert offered.index("too little") < offered.index("Confirm the refusal")

@@ -342,6 +342,7 @@ def _case_page(
     scheme = ctx.catalogue.get(case.scheme_id, case.scheme_version)
     deciders = {d.author_id for d in case.decisions} | {d.second_id or "" for d in case.decisions}
     staff = accounts.emails_of(ctx, deciders - {""})
+    shown = _decisions_shown(case, staff)
     return render(
         request,
         "casework/case.html",
@@ -375,7 +376,16 @@ def _case_page(
             if case.state is ApplicationState.AWAITING_DECISION
             else None
         ),
-        decisions_shown=_decisions_shown(case, staff),
+        decisions_shown=shown,
+        # The refusal to confirm, with its reasons beside the button that confirms it.
+        pending_shown=next(
+            (
+                one
+                for one, decision in zip(shown, case.decisions, strict=True)
+                if decision is pending
+            ),
+            None,
+        ),
         done=_(DONE[done]) if done in DONE else "",
     )
 
