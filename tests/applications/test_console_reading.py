@@ -234,3 +234,13 @@ def test_the_senior_reads_the_proposed_reasons_beside_the_confirm_button(
     assert "YMS 5.1: Funds of £100.00, less than the £2,530.00 needed." in offered
     assert "The savings shown are too little." in offered
     assert offered.index("too little") < offered.index("Confirm the refusal")
+
+
+def test_each_file_says_what_it_is(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, case = submitted_invited(web_ctx, clock)
+    staff(browser, web_ctx, "cw@example.org")
+    page = text_of(browser.get(f"/casework/{case}").text)
+    assert "Photo page of the passport passport.pdf PDF, 2 KB, uploaded " in page
+    assert "(passport, application/pdf" not in page

@@ -19,6 +19,7 @@ from yms.accounts import services as accounts
 from yms.accounts.domain import CASEWORKERS, SENIOR_CASEWORKERS, Role
 from yms.applications.domain.checks import CheckKind, CheckOutcome
 from yms.applications.domain.decisions import DecisionKind, DecisionState, ReviewOutcome
+from yms.applications.domain.evidence import BANK_STATEMENT, FURTHER, PASSPORT
 from yms.applications.domain.states import (
     STAFF_ONLY_EVENTS,
     WITH_STAFF,
@@ -42,6 +43,7 @@ from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import _, text
 from yms.platform.web.rendering import render
 from yms.platform.web.tags import Tag
+from yms.schemes.domain.documents import DocumentKind
 from yms.schemes.domain.scheme import Scheme
 
 router = APIRouter(include_in_schema=False)
@@ -264,6 +266,47 @@ def _failed_sentences(case: CaseFile) -> dict[str, str]:
     return sentences
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceShown:
+    """An uploaded file as the case file lists it: its name, what it is, and its particulars."""
+
+    id: int
+    filename: str
+    what: str
+    particulars: str
+
+
+# Named for staff (the applicant's pages say "your passport"; the case file speaks of them).
+STAFF_EVIDENCE_NAMES = {
+    PASSPORT: N_("Photo page of the passport"),
+    BANK_STATEMENT: N_("Latest bank statement"),
+    FURTHER: N_("Sent with a reply to a request for evidence"),
+}
+FILE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+
+
+def _evidence_shown(case: CaseFile) -> list[EvidenceShown]:
+    """Each file: "Photo page of the passport", "PDF, 2 KB, uploaded 10:16am on 4 December"."""
+    shown = []
+    for item in case.evidence:
+        view = item.view
+        named = STAFF_EVIDENCE_NAMES.get(view.kind)
+        if named is not None:
+            what = _(named)
+        else:
+            try:
+                what = _(DocumentKind(view.kind).description).capitalize()
+            except ValueError:
+                what = view.kind
+        particulars = _("{type}, {size} KB, uploaded {when}").format(
+            type=FILE_TYPES.get(view.media_type, view.media_type),
+            size=f"{-(-view.size_bytes // 1024) or 1:,}",  # rounded up: 2,009 bytes is 2 KB
+            when=long_time(view.uploaded_at),
+        )
+        shown.append(EvidenceShown(item.id, view.filename, what, particulars))
+    return shown
+
+
 def _failed(request: Request, case: CaseFile) -> list[Failed]:
     """The failed requirements a refusal may cite, each with the trace's sentence."""
     failed = decisions.failed_requirements(context_of(request), case.case_ref)
@@ -377,6 +420,7 @@ def _case_page(
             else None
         ),
         decisions_shown=shown,
+        evidence_shown=_evidence_shown(case),
         # The refusal to confirm, with its reasons beside the button that confirms it.
         pending_shown=next(
             (
