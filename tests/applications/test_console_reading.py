@@ -244,3 +244,21 @@ def test_each_file_says_what_it_is(
     page = text_of(browser.get(f"/casework/{case}").text)
     assert "Photo page of the passport passport.pdf PDF, 2 KB, uploaded " in page
     assert "(passport, application/pdf" not in page
+
+
+def test_the_history_says_what_was_asked_and_what_the_applicant_replied(
+    browser: Browser, web_ctx: ServiceContext, clock: FixedClock
+) -> None:
+    account, case = submitted_invited(web_ctx, clock)
+    worker = staff(browser, web_ctx, "cw@example.org")
+    decisions.request_evidence(
+        web_ctx, case, caseworker_id=worker, request="Send a bank statement for October."
+    )
+    waiting = text_of(browser.get(f"/casework/{case}").text)
+    assert "Status: Evidence asked for" in waiting  # not the applicant's "We need more information"
+    assert "Evidence asked for: Send a bank statement for October." in waiting
+    queue = browser.get("/casework").text
+    assert '<option value="awaiting_evidence">Evidence asked for</option>' in queue
+    decisions.reply_with_evidence(web_ctx, account, case, reply="Here it is.")
+    page = text_of(browser.get(f"/casework/{case}").text)
+    assert "The applicant replied: Here it is." in page

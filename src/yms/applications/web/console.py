@@ -66,6 +66,18 @@ CHECK_NAMES = {
     CheckKind.SCREENING: N_("Screening"),
 }
 STAFF_ONLY_TAG = Tag(N_("Staff only"), "grey")
+# States as staff name them: the applicant's "We need more information" is, to the
+# caseworker who asked, evidence they are waiting for.
+STATE_TAGS = {
+    **APPLICATION_TAGS,
+    ApplicationState.AWAITING_EVIDENCE: Tag(N_("Evidence asked for"), "orange"),
+}
+# What a line of the history is, where its text alone does not say (the request's words).
+HISTORY_LABELS = {
+    "evidence_requested": N_("Evidence asked for"),
+    "evidence_provided": N_("The applicant replied"),
+    "refusal_returned": N_("Refusal sent back"),
+}
 # The form posts on a case, each at /casework/{case_ref}/{action}.
 ACTIONS = frozenset(
     {"request-evidence", "grant", "refuse", "confirm-refusal", "return-refusal", "review"}
@@ -167,7 +179,8 @@ def queue_page(
         items=items,
         chosen={"state": state, "arrangement": arrangement, "older_than": older_than, "hits": hits},
         # Named as the case file's tag names them, so the filter and the list agree.
-        states=[(s.value, APPLICATION_TAGS[s].label) for s in _queue_states()],
+        states=[(s.value, STATE_TAGS[s].label) for s in _queue_states()],
+        state_tags=STATE_TAGS,
         arrangements=arrangements,
         arrangement_names=dict(arrangements),
     )
@@ -402,6 +415,8 @@ def _case_page(
         trace_tags=TRACE_TAGS,
         traces={c.kind: _trace(c.detail) for c in case.checks},
         staff_only=STAFF_ONLY_EVENTS,
+        state_tags=STATE_TAGS,
+        history_labels=HISTORY_LABELS,
         staff=staff,
         viewer=account_id,
         senior=senior,
