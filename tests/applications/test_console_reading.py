@@ -17,6 +17,7 @@ from tests.applications.test_console import (
 )
 from tests.fixtures.web import Browser
 from yms.applications.domain.checks import CheckKind
+from yms.applications.domain.decisions import ReviewOutcome
 from yms.applications.domain.states import ApplicationState
 from yms.applications.services import decisions
 from yms.applications.web.check_details import DetailRow, Link, detail_rows
@@ -167,6 +168,13 @@ def test_each_decision_says_what_happened_who_and_why_in_words(
         assert shown in page, shown
     for raw in ("Refusal: refused", "(in effect)", "Requirements failed: funds", "Review:"):
         assert raw not in page, raw
+    third = staff(browser, web_ctx, "third@example.org", "senior_caseworker")
+    decisions.decide_review(
+        web_ctx, case, senior_id=third, outcome=ReviewOutcome.UPHELD, text="Too little saved."
+    )
+    reviewed = text_of(browser.get(f"/casework/{case}").text)
+    assert "Administrative review: the refusal is upheld Asked for by the applicant on " in reviewed
+    assert "; decided by third@example.org on " in reviewed
 
 
 def test_a_refusal_sent_back_says_who_sent_it_back(

@@ -27,7 +27,7 @@ from yms.applications.domain.states import (
 )
 from yms.applications.questions import answered
 from yms.applications.services import casework, decisions, places
-from yms.applications.services.casework import CaseFile, QueueFilter
+from yms.applications.services.casework import CaseFile, DecisionRecord, QueueFilter
 from yms.applications.web import APPLICATION_TAGS
 from yms.applications.web.check_details import detail_rows
 from yms.eligibility.questions import Asking
@@ -235,22 +235,7 @@ def _decisions_shown(case: CaseFile, staff: dict[str, str]) -> list[DecisionShow
             heading = REVIEW_HEADINGS.get(decision.outcome, N_("Administrative review decided"))
         else:
             heading = DECISION_HEADINGS.get((decision.kind, decision.state), decision.outcome)
-        when = long_time(decision.decided_at)
-        if decision.kind is DecisionKind.REVIEW and decision.state is DecisionState.PROPOSED:
-            byline = _("Asked for by the applicant on {when}").format(when=when)
-        else:
-            who = staff.get(decision.author_id, decision.author_id)
-            byline = _("By {who} on {when}").format(who=who, when=when)
-        if decision.second_id and decision.second_at:
-            second = {
-                "who": staff.get(decision.second_id, decision.second_id),
-                "when": long_time(decision.second_at),
-            }
-            byline += "; " + (
-                _("sent back by {who} on {when}")
-                if decision.state is DecisionState.RETURNED
-                else _("confirmed by {who} on {when}")
-            ).format(**second)
+        byline = _byline(decision, staff)
         reasons = [
             (_("Requirement failed"), sentences.get(str(key), str(key)))
             for key in _listed(decision.reasons.get("requirements"))
@@ -263,6 +248,33 @@ def _decisions_shown(case: CaseFile, staff: dict[str, str]) -> list[DecisionShow
                 reasons.append((label, str(decision.reasons[key])))
         shown.append(DecisionShown(_(heading), byline, reasons))
     return shown
+
+
+def _byline(decision: DecisionRecord, staff: dict[str, str]) -> str:
+    """Who took the decision and when, and who confirmed, sent back or decided it.
+
+    A review is asked for by the applicant, then decided by a senior caseworker;
+    a refusal is proposed, then confirmed or sent back.
+    """
+    when = long_time(decision.decided_at)
+    if decision.kind is DecisionKind.REVIEW:
+        byline = _("Asked for by the applicant on {when}").format(when=when)
+    else:
+        who = staff.get(decision.author_id, decision.author_id)
+        byline = _("By {who} on {when}").format(who=who, when=when)
+    if decision.second_id is None or decision.second_at is None:
+        return byline
+    second = {
+        "who": staff.get(decision.second_id, decision.second_id),
+        "when": long_time(decision.second_at),
+    }
+    if decision.kind is DecisionKind.REVIEW:
+        then = _("decided by {who} on {when}")
+    elif decision.state is DecisionState.RETURNED:
+        then = _("sent back by {who} on {when}")
+    else:
+        then = _("confirmed by {who} on {when}")
+    return f"{byline}; {then.format(**second)}"
 
 
 def _listed(value: object) -> list[object]:
