@@ -37,6 +37,7 @@ def test_the_answers_read_as_on_check_your_answers(
     staff(browser, web_ctx, "cw@example.org")
     page = text_of(browser.get(f"/casework/{case}").text)
     for shown in (
+        "Applicant Ana Maria Chan Scheme",  # at the top, to know the case by
         "What is your name? Ana Maria Chan",
         "What is your date of birth? 2 January 2000",
         "Your passport K00000001, expires 1 January 2031",

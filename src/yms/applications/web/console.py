@@ -389,6 +389,15 @@ def _answer_rows(request: Request, case: CaseFile, scheme: Scheme) -> list[tuple
     return [(one.question, one.answer) for one in answered(asking, case.answers)]
 
 
+def _name(case: CaseFile) -> str:
+    """The applicant's name as they gave it, to know the case by at the top of its file."""
+    personal = case.answers.get("personal")
+    if not isinstance(personal, dict):
+        return _("Not given")
+    given = [str(personal.get(key) or "") for key in ("given_names", "family_name")]
+    return " ".join(part for part in given if part) or _("Not given")
+
+
 def _case_page(
     request: Request,
     account_id: str,
@@ -421,6 +430,7 @@ def _case_page(
         scheme=scheme,
         applying_as=_applying_as(scheme, case.arrangement_id),
         answer_rows=_answer_rows(request, case, scheme),
+        applicant_name=_name(case),
         detail_rows={c.kind: detail_rows(c.kind, c.detail) for c in case.checks},
         check_tags=CHECK_TAGS,
         check_names=CHECK_NAMES,
