@@ -66,7 +66,7 @@ def test_a_refusal_confirmed_by_a_second_caseworker_then_overturned_on_review(
     page.get_by_label("Reasons in your own words").fill("The statement shows £100.")
     shot(visit, "c-refusal-proposed")
     visit.submit("Propose refusal")
-    expect(page.get_by_role("main")).to_contain_text("Another senior caseworker must confirm it")
+    expect(page.get_by_role("main")).to_contain_text("A senior caseworker must confirm it")
     expect(page.get_by_role("button", name="Confirm the refusal")).to_have_count(0)
 
     # A senior caseworker confirms it; the applicant is told, with the rule.

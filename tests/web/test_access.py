@@ -62,6 +62,7 @@ GET_ROUTES = {
     "/casework": "staff",
     "/casework/{case_ref}": "staff",
     "/casework/{case_ref}/evidence/{evidence_id}": "staff",
+    "/casework/{case_ref}/{action}": "staff",  # back to the case: an action's address as a page
     "/api/v1/schemes": "anyone",
     "/share-codes": "applicant",
     "/share-codes/new": "applicant",
@@ -121,6 +122,7 @@ SAMPLE = {
     "{evidence_id}": "1",
     "{code_id}": "1",
     "{check_ref}": "CHK-0000-0000-0000",
+    "{action}": "grant",
 }
 STAFF = {"caseworker", "senior_caseworker"}
 

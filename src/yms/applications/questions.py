@@ -6,6 +6,7 @@ two journeys ask alike and feed one eligibility engine.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -129,3 +130,29 @@ def next_unanswered(asking: Asking, answers: Answers) -> str | None:
         if step.summary(asking.scheme, answers) is None:
             return step.slug
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One question as "Check your answers" shows it: the question, and the answer in words."""
+
+    slug: str
+    question: str
+    answer: str
+
+
+def answered(asking: Asking, answers: Answers) -> list[Answered]:
+    """The questions asked, in order, each answer worded for people (£3,000.00, 3 April 2001).
+
+    The applicant's "Check your answers" and the caseworker's case file both read
+    the answers through this, so the two say the same. A question asked but left
+    unanswered reads "Not answered" rather than vanishing.
+    """
+    return [
+        Answered(
+            step.slug,
+            step.question,
+            step.summary(asking.scheme, answers) or _("Not answered"),
+        )
+        for step in asked(asking, answers)
+    ]

@@ -149,6 +149,8 @@ def check_allocation(ctx: ServiceContext, case: Submitted) -> CheckResult:
         "brake_period": standing.brake_period,
         "granted_in_period": standing.granted_in_period,
         "brake_engaged": standing.brake_engaged,
+        "brake_released": standing.brake_released,
+        "rule": standing.rule,
     }
     if standing.brake_engaged:
         summary = f"Emergency brake engaged for {standing.brake_period}: grants paused"

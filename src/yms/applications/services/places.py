@@ -44,6 +44,7 @@ class PlacesLeft:
     brake_period: str | None
     granted_in_period: int
     brake_released: bool
+    rule: str | None = None  # where the number comes from, when not the allocation's own
 
     @property
     def left(self) -> int | None:
@@ -88,6 +89,7 @@ def places_left(
         brake_period=period,
         granted_in_period=brake.granted if brake else 0,
         brake_released=bool(brake and brake.released_at is not None),
+        rule=places.rule,
     )
 
 

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from yms.applications.domain.evidence import MAX_BYTES, evidence_needed
 from yms.applications.domain.states import WITHDRAWABLE, ApplicationState, PaymentState
-from yms.applications.questions import APPLY_STEP_BY_SLUG, asked, next_unanswered
+from yms.applications.questions import APPLY_STEP_BY_SLUG, answered, asked, next_unanswered
 from yms.applications.services import cases, checks, drafts, payment
 from yms.applications.services.cases import ApplicationView
 from yms.applications.services.evidence import add_evidence
@@ -232,8 +232,8 @@ def check_answers(request: Request, case_ref: str) -> Response:
         return _see_other(f"{_base(application)}/continue")
     base = _base(application)
     rows = [
-        (step.question, step.summary(asking.scheme, answers), f"{base}/{step.slug}", step.question)
-        for step in asked(asking, answers)
+        (one.question, one.answer, f"{base}/{one.slug}", one.question)
+        for one in answered(asking, answers)
     ]
     for kind in evidence_needed(cases.arrangement_of(ctx.catalogue, application)):
         uploaded = next((f for f in application.evidence if f.kind == kind), None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,14 +18,20 @@ from starlette.datastructures import FormData
 from yms.accounts import services as accounts
 from yms.accounts.domain import CASEWORKERS, SENIOR_CASEWORKERS, Role
 from yms.applications.domain.checks import CheckKind, CheckOutcome
-from yms.applications.domain.decisions import DecisionKind, ReviewOutcome
+from yms.applications.domain.decisions import DecisionKind, DecisionState, ReviewOutcome
+from yms.applications.domain.evidence import BANK_STATEMENT, FURTHER, PASSPORT
 from yms.applications.domain.states import (
     STAFF_ONLY_EVENTS,
     WITH_STAFF,
     ApplicationState,
 )
+from yms.applications.questions import answered
 from yms.applications.services import casework, decisions, places
-from yms.applications.services.casework import CaseFile, QueueFilter
+from yms.applications.services.casework import CaseFile, DecisionRecord, QueueFilter
+from yms.applications.web import APPLICATION_TAGS
+from yms.applications.web.check_details import detail_rows
+from yms.eligibility.questions import Asking
+from yms.kernel.dates import long_time
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
 from yms.kernel.validation import FieldProblem
@@ -36,6 +43,7 @@ from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import _, text
 from yms.platform.web.rendering import render
 from yms.platform.web.tags import Tag
+from yms.schemes.domain.documents import DocumentKind
 from yms.schemes.domain.scheme import Scheme
 
 router = APIRouter(include_in_schema=False)
@@ -58,12 +66,29 @@ CHECK_NAMES = {
     CheckKind.SCREENING: N_("Screening"),
 }
 STAFF_ONLY_TAG = Tag(N_("Staff only"), "grey")
+# States as staff name them: the applicant's "We need more information" is, to the
+# caseworker who asked, evidence they are waiting for.
+STATE_TAGS = {
+    **APPLICATION_TAGS,
+    ApplicationState.AWAITING_EVIDENCE: Tag(N_("Evidence asked for"), "orange"),
+}
+# What a line of the history is, where its text alone does not say (the request's words).
+HISTORY_LABELS = {
+    "evidence_requested": N_("Evidence asked for"),
+    "evidence_provided": N_("The applicant replied"),
+    "refusal_returned": N_("Refusal sent back"),
+}
+# The form posts on a case, each at /casework/{case_ref}/{action}.
+ACTIONS = frozenset(
+    {"request-evidence", "grant", "refuse", "confirm-refusal", "return-refusal", "review"}
+)
 # The banner shown back on the case after each action (`?done=...`).
 DONE = {
     "evidence-requested": N_("The applicant has been asked for more evidence"),
     "granted": N_("The application is granted and the applicant has been told"),
     "refusal-proposed": N_(
-        "The refusal is proposed: it takes effect when another senior caseworker confirms it"
+        "The refusal is proposed: it takes effect when a senior caseworker who did not propose "
+        "it confirms it"
     ),
     "refusal-confirmed": N_("The refusal is confirmed and the applicant has been told"),
     "refusal-returned": N_("The refusal has been sent back to the queue"),
@@ -87,13 +112,14 @@ def _see_case(case_ref: str, done: str) -> RedirectResponse:
 
 
 def _arrangements(request: Request) -> list[tuple[str, str]]:
+    """Every arrangement of every scheme as (id, words), sorted by the words."""
     catalogue = context_of(request).catalogue
-    found = {
-        arrangement.id
-        for scheme_id in catalogue.ids()
-        for arrangement in catalogue.latest(scheme_id).arrangements
-    }
-    return [(arrangement_id, arrangement_id) for arrangement_id in sorted(found)]
+    found: dict[str, str] = {}
+    for scheme_id in catalogue.ids():
+        scheme = catalogue.latest(scheme_id)
+        for arrangement in scheme.arrangements:
+            found.setdefault(arrangement.id, _applying_as(scheme, arrangement.id))
+    return sorted(found.items(), key=lambda pair: pair[1])
 
 
 def _filter(
@@ -144,6 +170,7 @@ def queue_page(
     account_id, _role = _staff(request)
     chosen, errors = _filter(state, arrangement, older_than, hits)
     items = [] if errors else casework.queue(context_of(request), account_id, chosen)
+    arrangements = _arrangements(request)
     return render(
         request,
         "casework/queue.html",
@@ -151,8 +178,11 @@ def queue_page(
         errors=errors,
         items=items,
         chosen={"state": state, "arrangement": arrangement, "older_than": older_than, "hits": hits},
-        states=[(s.value, s.value.replace("_", " ").capitalize()) for s in _queue_states()],
-        arrangements=_arrangements(request),
+        # Named as the case file's tag names them, so the filter and the list agree.
+        states=[(s.value, STATE_TAGS[s].label) for s in _queue_states()],
+        state_tags=STATE_TAGS,
+        arrangements=arrangements,
+        arrangement_names=dict(arrangements),
     )
 
 
@@ -170,6 +200,136 @@ class Failed:
     id: str
     rule: str
     sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionShown:
+    """A decision as the case file tells it: what happened, who and when, and why."""
+
+    heading: str
+    byline: str
+    reasons: list[tuple[str, str]]  # (label, words)
+
+
+DECISION_HEADINGS = {
+    (DecisionKind.GRANT, DecisionState.IN_EFFECT): N_("Granted"),
+    (DecisionKind.REFUSAL, DecisionState.PROPOSED): N_(
+        "Refusal proposed: waiting for a senior caseworker to confirm it"
+    ),
+    (DecisionKind.REFUSAL, DecisionState.RETURNED): N_("Refusal proposed, then sent back"),
+    (DecisionKind.REFUSAL, DecisionState.IN_EFFECT): N_("Refused"),
+    (DecisionKind.REVIEW, DecisionState.PROPOSED): N_("Administrative review asked for"),
+}
+REVIEW_HEADINGS = {
+    ReviewOutcome.UPHELD.value: N_("Administrative review: the refusal is upheld"),
+    ReviewOutcome.OVERTURNED.value: N_("Administrative review: the refusal is overturned"),
+}
+
+
+def _decisions_shown(case: CaseFile, staff: dict[str, str]) -> list[DecisionShown]:
+    """Each decision in words: "Refused", by whom and when, each rule failed with its sentence."""
+    sentences = _failed_sentences(case)
+    shown = []
+    for decision in case.decisions:
+        if decision.kind is DecisionKind.REVIEW and decision.state is DecisionState.IN_EFFECT:
+            heading = REVIEW_HEADINGS.get(decision.outcome, N_("Administrative review decided"))
+        else:
+            heading = DECISION_HEADINGS.get((decision.kind, decision.state), decision.outcome)
+        byline = _byline(decision, staff)
+        reasons = [
+            (_("Requirement failed"), sentences.get(str(key), str(key)))
+            for key in _listed(decision.reasons.get("requirements"))
+        ]
+        for key, label in (
+            ("grounds", _("The applicant's grounds")),
+            ("text", _("Reasons")),
+        ):
+            if decision.reasons.get(key):
+                reasons.append((label, str(decision.reasons[key])))
+        shown.append(DecisionShown(_(heading), byline, reasons))
+    return shown
+
+
+def _byline(decision: DecisionRecord, staff: dict[str, str]) -> str:
+    """Who took the decision and when, and who confirmed, sent back or decided it.
+
+    A review is asked for by the applicant, then decided by a senior caseworker;
+    a refusal is proposed, then confirmed or sent back.
+    """
+    when = long_time(decision.decided_at)
+    if decision.kind is DecisionKind.REVIEW:
+        byline = _("Asked for by the applicant on {when}").format(when=when)
+    else:
+        who = staff.get(decision.author_id, decision.author_id)
+        byline = _("By {who} on {when}").format(who=who, when=when)
+    if decision.second_id is None or decision.second_at is None:
+        return byline
+    second = {
+        "who": staff.get(decision.second_id, decision.second_id),
+        "when": long_time(decision.second_at),
+    }
+    if decision.kind is DecisionKind.REVIEW:
+        then = _("decided by {who} on {when}")
+    elif decision.state is DecisionState.RETURNED:
+        then = _("sent back by {who} on {when}")
+    else:
+        then = _("confirmed by {who} on {when}")
+    return f"{byline}; {then.format(**second)}"
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _failed_sentences(case: CaseFile) -> dict[str, str]:
+    """Each requirement's rule and what the check found: "YMS 5.1: Funds of £900.00, ..."."""
+    sentences: dict[str, str] = {}
+    for check in case.checks:
+        if check.kind is CheckKind.ELIGIBILITY:
+            for line in _trace(check.detail):
+                sentences[str(line.get("id"))] = f"{line.get('rule')}: {line.get('detail') or ''}"
+    return sentences
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceShown:
+    """An uploaded file as the case file lists it: its name, what it is, and its particulars."""
+
+    id: int
+    filename: str
+    what: str
+    particulars: str
+
+
+# Named for staff (the applicant's pages say "your passport"; the case file speaks of them).
+STAFF_EVIDENCE_NAMES = {
+    PASSPORT: N_("Photo page of the passport"),
+    BANK_STATEMENT: N_("Latest bank statement"),
+    FURTHER: N_("Sent with a reply to a request for evidence"),
+}
+FILE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+
+
+def _evidence_shown(case: CaseFile) -> list[EvidenceShown]:
+    """Each file: "Photo page of the passport", "PDF, 2 KB, uploaded 10:16am on 4 December"."""
+    shown = []
+    for item in case.evidence:
+        view = item.view
+        named = STAFF_EVIDENCE_NAMES.get(view.kind)
+        if named is not None:
+            what = _(named)
+        else:
+            try:
+                what = _(DocumentKind(view.kind).description).capitalize()
+            except ValueError:
+                what = view.kind
+        particulars = _("{type}, {size} KB, uploaded {when}").format(
+            type=FILE_TYPES.get(view.media_type, view.media_type),
+            size=f"{-(-view.size_bytes // 1024) or 1:,}",  # rounded up: 2,009 bytes is 2 KB
+            when=long_time(view.uploaded_at),
+        )
+        shown.append(EvidenceShown(item.id, view.filename, what, particulars))
+    return shown
 
 
 def _failed(request: Request, case: CaseFile) -> list[Failed]:
@@ -219,31 +379,23 @@ def _applying_as(scheme: Scheme, arrangement_id: str) -> str:
     )
 
 
-def _answer_rows(answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """The answers as (question, answer) rows, nested answers named by their path."""
-    rows: list[tuple[str, str]] = []
-
-    def walk(prefix: str, value: object) -> None:
-        if isinstance(value, dict):
-            for key in sorted(value):
-                walk(f"{prefix}: {_label(key)}" if prefix else _label(key), value[key])
-        elif isinstance(value, list):
-            shown = ", ".join(
-                " ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
-                for item in value
-            )
-            rows.append((prefix, shown or _("None")))
-        elif isinstance(value, bool):
-            rows.append((prefix, _("Yes") if value else _("No")))
-        else:
-            rows.append((prefix, "" if value is None else str(value)))
-
-    walk("", {key: value for key, value in answers.items() if key != "typed"})
-    return rows
+def _answer_rows(request: Request, case: CaseFile, scheme: Scheme) -> list[tuple[str, str]]:
+    """The answers as the applicant's "Check your answers" worded them, asked as on the day sent."""
+    asking = Asking(
+        scheme=scheme,
+        arrangement=scheme.arrangement(case.arrangement_id),
+        today=(case.submitted_at or context_of(request).clock.now()).date(),
+    )
+    return [(one.question, one.answer) for one in answered(asking, case.answers)]
 
 
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+def _name(case: CaseFile) -> str:
+    """The applicant's name as they gave it, to know the case by at the top of its file."""
+    personal = case.answers.get("personal")
+    if not isinstance(personal, dict):
+        return _("Not given")
+    given = [str(personal.get(key) or "") for key in ("given_names", "family_name")]
+    return " ".join(part for part in given if part) or _("Not given")
 
 
 def _case_page(
@@ -267,6 +419,7 @@ def _case_page(
     scheme = ctx.catalogue.get(case.scheme_id, case.scheme_version)
     deciders = {d.author_id for d in case.decisions} | {d.second_id or "" for d in case.decisions}
     staff = accounts.emails_of(ctx, deciders - {""})
+    shown = _decisions_shown(case, staff)
     return render(
         request,
         "casework/case.html",
@@ -276,12 +429,16 @@ def _case_page(
         case=case,
         scheme=scheme,
         applying_as=_applying_as(scheme, case.arrangement_id),
-        answer_rows=_answer_rows(case.answers),
+        answer_rows=_answer_rows(request, case, scheme),
+        applicant_name=_name(case),
+        detail_rows={c.kind: detail_rows(c.kind, c.detail) for c in case.checks},
         check_tags=CHECK_TAGS,
         check_names=CHECK_NAMES,
         trace_tags=TRACE_TAGS,
         traces={c.kind: _trace(c.detail) for c in case.checks},
         staff_only=STAFF_ONLY_EVENTS,
+        state_tags=STATE_TAGS,
+        history_labels=HISTORY_LABELS,
         staff=staff,
         viewer=account_id,
         senior=senior,
@@ -299,7 +456,17 @@ def _case_page(
             if case.state is ApplicationState.AWAITING_DECISION
             else None
         ),
-        DecisionKind=DecisionKind,
+        decisions_shown=shown,
+        evidence_shown=_evidence_shown(case),
+        # The refusal to confirm, with its reasons beside the button that confirms it.
+        pending_shown=next(
+            (
+                one
+                for one, decision in zip(shown, case.decisions, strict=True)
+                if decision is pending
+            ),
+            None,
+        ),
         done=_(DONE[done]) if done in DONE else "",
     )
 
@@ -309,6 +476,20 @@ def case_page(request: Request, case_ref: str, done: str = "") -> Response:
     """The case file: answers, evidence, checks, history, decisions, and what can be done."""
     account_id, role = _staff(request)
     return _case_page(request, account_id, role, case_ref, done=done)
+
+
+@router.get("/casework/{case_ref}/{action}")
+def action_address(request: Request, case_ref: str, action: str) -> Response:
+    """An action's address opened as a page: back to the case, at what can be done.
+
+    The address bar keeps it after a form comes back with an error, and signing in
+    again after the session ran out returns to it; either way nothing is done, for
+    an action is only ever taken by its form.
+    """
+    _staff(request)
+    if action not in ACTIONS:
+        raise HTTPException(status_code=404)
+    return RedirectResponse(f"/casework/{quote(case_ref.strip().upper())}#action", status_code=303)
 
 
 @router.get("/casework/{case_ref}/evidence/{evidence_id}")
