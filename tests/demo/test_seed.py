@@ -13,6 +13,7 @@ from yms.demo.seed import (
     DEMO_APPLICANT,
     DEMO_CASEWORKER,
     DEMO_OPERATOR,
+    DEMO_REVIEWER,
     DEMO_SENIOR,
     seed_demo,
 )
@@ -42,6 +43,7 @@ def test_demo_cases_wait_for_caseworkers_with_their_checks(ctx: ServiceContext) 
     caseworker = accounts.sign_in(ctx, *DEMO_CASEWORKER)
     assert caseworker.role == "caseworker"
     assert accounts.sign_in(ctx, *DEMO_SENIOR).role == "senior_caseworker"
+    assert accounts.sign_in(ctx, *DEMO_REVIEWER).role == "senior_caseworker"
     waiting = casework.queue(ctx, caseworker.account_id)
     assert [item.state.value for item in waiting] == ["awaiting_decision"] * 3
     first, short, again = waiting

@@ -37,11 +37,14 @@ DEMO_APPLICANT = ("applicant@example.org", "demo applicant password")
 DEMO_OPERATOR = ("operator@example.org", "demo operator password")
 DEMO_CASEWORKER = ("caseworker@example.org", "demo caseworker password")
 DEMO_SENIOR = ("senior@example.org", "demo senior caseworker password")
+# A second senior caseworker: a review is decided by one who took no part in the refusal.
+DEMO_REVIEWER = ("reviewer@example.org", "demo reviewer password")
 # Every demo sign-in, as `yms serve --demo` prints them.
 DEMO_SIGN_INS = (
     ("applicant", DEMO_APPLICANT),
     ("caseworker", DEMO_CASEWORKER),
     ("senior caseworker", DEMO_SENIOR),
+    ("senior caseworker for reviews", DEMO_REVIEWER),
     ("operator", DEMO_OPERATOR),
 )
 
@@ -78,9 +81,10 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
     applicant = accounts.create_account(ctx, *DEMO_APPLICANT, confirmed=True, actor=DEMO)
     accounts.create_account(ctx, *DEMO_OPERATOR, role=Role.OPERATOR, confirmed=True, actor=DEMO)
     accounts.create_account(ctx, *DEMO_CASEWORKER, role=Role.CASEWORKER, confirmed=True, actor=DEMO)
-    accounts.create_account(
-        ctx, *DEMO_SENIOR, role=Role.SENIOR_CASEWORKER, confirmed=True, actor=DEMO
-    )
+    for senior in (DEMO_SENIOR, DEMO_REVIEWER):
+        accounts.create_account(
+            ctx, *senior, role=Role.SENIOR_CASEWORKER, confirmed=True, actor=DEMO
+        )
     now = ctx.clock.now().replace(microsecond=0)
     # Taiwan: drawn last week, invitations issued.
     drawn_opens, drawn_closes = now - timedelta(days=20), now - timedelta(days=8)
