@@ -54,7 +54,7 @@ def test_a_caseworker_lands_on_the_queue_and_sees_the_case(
     queue = browser.get("/casework")
     assert queue.status_code == 200
     assert case in queue.text
-    assert 'href="/casework"' in queue.text  # "Your account" leads to the queue
+    assert 'href="/casework" aria-current="page">Cases</a>' in queue.text  # the header
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,8 @@ def test_a_submitted_case_is_checked_then_waits_for_a_caseworker(
     )
     trace = next(c for c in found.checks if c.kind is CheckKind.ELIGIBILITY).detail
     assert [r["rule"] for r in trace["requirements"]][:2] == ["YMS 1.3", "YMS 1.4"]  # type: ignore[index]
+    # Dates in the trace's sentences as pages write them.
+    assert "(10 January 2027)" in trace["requirements"][2]["detail"]  # type: ignore[index]
     assert "application.checks.completed" in actions(ctx, case)
     assert casework.run_checks(ctx, case) is False  # a job run twice changes nothing
 

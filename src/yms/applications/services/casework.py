@@ -41,6 +41,7 @@ from yms.applications.tables import (
 )
 from yms.ballot.domain.refs import normalise_ref
 from yms.eligibility.domain import EligibilityResult
+from yms.kernel.dates import shown
 from yms.kernel.errors import NotFoundError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
@@ -73,23 +74,31 @@ def check_eligibility(ctx: ServiceContext, case: Submitted) -> CheckResult:
     """The scheme's rules re-run on the answers given, rule by rule (the requirement trace)."""
     result = _trace(ctx, case)
     failed = [r.rule for r in result.requirements if r.outcome.value == "fail"]
+    trace = _as_pages_write(result)
     if result.eligible is True:
         return CheckResult(
-            CheckKind.ELIGIBILITY, CheckOutcome.CLEAR, "Every requirement met", result.as_json()
+            CheckKind.ELIGIBILITY, CheckOutcome.CLEAR, "Every requirement met", trace
         )
     if result.eligible is False:
         return CheckResult(
-            CheckKind.ELIGIBILITY,
-            CheckOutcome.ATTENTION,
-            f"Fails {', '.join(failed)}",
-            result.as_json(),
+            CheckKind.ELIGIBILITY, CheckOutcome.ATTENTION, f"Fails {', '.join(failed)}", trace
         )
     return CheckResult(
         CheckKind.ELIGIBILITY,
         CheckOutcome.UNKNOWN,
         "Some requirements cannot be checked from the answers",
-        result.as_json(),
+        trace,
     )
+
+
+def _as_pages_write(result: EligibilityResult) -> dict[str, object]:
+    """The result's JSON, each sentence with its dates as pages write them (25 November 2026)."""
+    trace = result.as_json()
+    rows = trace["requirements"]
+    assert isinstance(rows, list)  # noqa: S101 - as_json's shape
+    for row, requirement in zip(rows, result.requirements, strict=True):
+        row["detail"] = requirement.detail.render(show=shown)
+    return trace
 
 
 def _trace(ctx: ServiceContext, case: Submitted) -> EligibilityResult:
