@@ -310,7 +310,7 @@ def test_an_operator_signing_in_lands_on_the_operator_page(
     assert home.status_code == 200
     assert 'href="/operator/outbox"' in home.text
     assert 'href="/ballots"' in home.text
-    assert '>Operations</a>' in home.text  # the header leads to the operator's home
+    assert ">Operations</a>" in home.text  # the header leads to the operator's home
     assert 'href="/account"' not in home.text
 
 
