@@ -15,11 +15,13 @@ from tests.applications.test_console import (
     staff,
     state_of,
 )
+from tests.applications.test_screening import about
+from tests.applications.test_screening import submitted as case_about
 from tests.fixtures.web import Browser
 from yms.applications.domain.checks import CheckKind
 from yms.applications.domain.decisions import ReviewOutcome
 from yms.applications.domain.states import ApplicationState
-from yms.applications.services import decisions
+from yms.applications.services import decisions, screening
 from yms.applications.web.check_details import DetailRow, Link, detail_rows
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
@@ -271,3 +273,19 @@ def test_the_history_says_what_was_asked_and_what_the_applicant_replied(
     decisions.reply_with_evidence(web_ctx, account, case, reply="Here it is.")
     page = text_of(browser.get(f"/casework/{case}").text)
     assert "The applicant replied: Here it is." in page
+
+
+def test_a_watchlist_hit_reads_as_who_matched_and_why() -> None:
+
+    # SYN-00003 is "Vladimir Shcherbakov", born 21 December 1994 (an invented person).
+    result = screening.check_screening(None, case_about(about("Vladimir", "Chtcherbakov")))  # type: ignore[arg-type]
+    rows = {row.label: row.value for row in detail_rows(CheckKind.SCREENING, result.detail)}
+    assert rows["Screened"] == "Vladimir Chtcherbakov, born 21 December 1994, nationality HK"
+    assert rows["Against"] == "3,000 people on the watchlist"
+    [match] = [label for label in rows if label.startswith("Possible match: ")]
+    assert match.startswith("Possible match: Vladimir ")
+    assert match.endswith("(SYN-00003)")
+    assert "Date of birth: exact; the list gives 21 December 1994." in rows[match]
+    assert "Nationality: unknown; the list gives none." in rows[match]
+    assert rows[match].startswith("Score ")
+    assert "Names: vladimir and vladimir (100% alike)" in rows[match]

@@ -8,13 +8,18 @@ screening check, say, until it has one) still reads as labelled rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from yms.applications.domain.checks import CheckKind
 from yms.applications.domain.states import ApplicationState
 from yms.applications.web import APPLICATION_TAGS
+from yms.kernel.dates import long_date
 from yms.platform.web.forms import _
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,65 @@ def detail_rows(kind: CheckKind, detail: Mapping[str, object]) -> list[DetailRow
         return _allocation(detail)
     if kind is CheckKind.IDENTITY and "applications" in detail:
         return _identity(detail)
+    if kind is CheckKind.SCREENING and "hits" in detail:
+        return _screening(detail)
     return [DetailRow(_label(key), _words(value)) for key, value in detail.items()]
+
+
+def _screening(detail: Mapping[str, object]) -> list[DetailRow]:
+    """Who was screened against how many, then each possible match with why it matched."""
+    born = _words(detail.get("date_of_birth"))
+    rows = [
+        DetailRow(
+            _("Screened"),
+            _("{name}, born {born}, nationality {nationality}").format(
+                name=detail.get("screened"), born=born, nationality=detail.get("nationality")
+            ),
+        ),
+        DetailRow(
+            _("Against"),
+            _("{count} people on the watchlist").format(
+                count=_number(detail.get("watchlist_size"))
+            ),
+        ),
+    ]
+    hits = detail.get("hits")
+    if not isinstance(hits, list) or not hits:
+        return [*rows, DetailRow(_("Possible matches"), _("None"))]
+    return rows + [_hit(hit) for hit in hits if isinstance(hit, Mapping)]
+
+
+def _hit(hit: Mapping[str, object]) -> DetailRow:
+    words = hit.get("tokens")
+    paired = "; ".join(
+        _("{applicant} and {listed} ({similarity:.0%} alike)").format(
+            applicant=token.get("applicant"),
+            listed=token.get("listed"),
+            similarity=float(str(token.get("similarity", 0))),
+        )
+        for token in (words if isinstance(words, list) else [])
+        if isinstance(token, Mapping)
+    )
+    why = _(
+        "Score {score:.2f}. Names: {paired}. Date of birth: {dob}; the list gives {listed_dob}. "
+        "Nationality: {nationality}; the list gives {listed_nationality}."
+    ).format(
+        score=float(str(hit.get("score", 0))),
+        paired=paired or _("none paired"),
+        dob=str(hit.get("dob", "")).replace("_", " "),
+        listed_dob=_listed(hit.get("listed_dob")),
+        nationality=str(hit.get("nationality", "")).replace("_", " "),
+        listed_nationality=_listed(hit.get("listed_nationality")),
+    )
+    label = _("Possible match: {name} ({entry})").format(
+        name=hit.get("listed_name"), entry=hit.get("entry_id")
+    )
+    return DetailRow(label, why)
+
+
+def _listed(value: object) -> str:
+    """What the watchlist holds for a field, or that it holds nothing."""
+    return _("none") if value in (None, "") else _words(value)
 
 
 def _number(value: object) -> str:
@@ -129,4 +192,14 @@ def _words(value: object) -> str:
         return "; ".join(f"{_label(str(k))}: {_words(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "; ".join(_words(item) for item in value) or _("None")
+    return _text(value)
+
+
+def _text(value: object) -> str:
+    """A stored value as text; a date as pages write it (17 May 2000)."""
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return long_date(date.fromisoformat(value))
+        except ValueError:  # shaped like a date, but not one
+            return value
     return str(value)
