@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -217,3 +220,26 @@ def run_jobs_named(ctx: ServiceContext) -> int:
     from yms.status.jobs import purge_stray_checks  # noqa: PLC0415
 
     return purge_stray_checks(ctx)
+
+
+def test_a_burst_of_misses_on_one_code_is_held_to_its_limit(
+    ctx: ServiceContext, clock: FixedClock
+) -> None:
+    _account, _ref, code = holder_code(ctx, clock)
+    start = threading.Barrier(20)
+
+    def guess(day: int) -> str:
+        start.wait()
+        try:
+            sharing.check_status(
+                ctx, str(code), WRONG + timedelta(days=day), client=f"192.0.2.{day}"
+            )
+        except sharing.TooManyChecksError:
+            return "limited"
+        return "checked"
+
+    with ThreadPoolExecutor(20) as pool:
+        outcomes = Counter(pool.map(guess, range(20)))
+    assert outcomes == Counter(
+        {"checked": sharing.CODE_MISSES, "limited": 20 - sharing.CODE_MISSES}
+    )

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
@@ -312,6 +312,20 @@ def _new_check_ref(ctx: ServiceContext) -> str:
     return f"{CHECK_PREFIX}{digits[:4]}-{digits[4:8]}-{digits[8:]}"
 
 
+def _one_at_a_time(uow: UnitOfWork, code_key: bytes) -> None:
+    """Take the code's turn, so its misses are counted one check at a time.
+
+    Without it, concurrent checks of one code on PostgreSQL would each count the same
+    misses and all go on, so a burst could try many dates of birth at once; SQLite
+    already runs one writer at a time. The transaction-scoped advisory lock is
+    released at commit or rollback. (The per-client limit is not serialised: behind a
+    load balancer every client shares an address until the proxy's header is trusted.)
+    """
+    if uow.session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(code_key[:8], "big", signed=True)
+        uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def check_status(
     ctx: ServiceContext,
     code: str,
@@ -331,6 +345,7 @@ def check_status(
     parsed, name = _parse(code, verifier_name)
     hashed, client_key = code_hash(ctx, parsed), client_hash(ctx, client)
     with ctx.unit(actor=VERIFIER_ACTOR) as uow:
+        _one_at_a_time(uow, hashed)
         wait = _limited(uow, client_key, hashed)
         if wait is not None:
             raise TooManyChecksError(wait)
