@@ -394,3 +394,37 @@ def test_each_act_belongs_to_its_own_state(
     with pytest.raises(RefusedError, match="cannot confirm a refusal"):
         decisions.confirm_refusal(ctx, case, senior_id=senior)
     assert state_of(ctx, case) is ApplicationState.REVIEW_REQUESTED
+
+
+def test_no_one_who_took_part_in_any_refusal_of_the_case_reviews_it(
+    ctx: ServiceContext, caseworker: str, senior: str, other_senior: str
+) -> None:
+    third = staff(ctx, "senior.three@example.org", Role.SENIOR_CASEWORKER)
+    account, case = submitted(ctx, savings="100.00")
+    decisions.propose_refusal(ctx, case, caseworker_id=caseworker, requirements=["funds"], text="")
+    decisions.return_refusal(ctx, case, senior_id=senior, note="Say more")  # took part
+    decisions.propose_refusal(ctx, case, caseworker_id=caseworker, requirements=["funds"], text="")
+    decisions.confirm_refusal(ctx, case, senior_id=other_senior)
+    decisions.request_review(ctx, account, case, grounds="Look again")
+    for took_part in (senior, other_senior):
+        with pytest.raises(FourEyesError):
+            decisions.decide_review(
+                ctx, case, senior_id=took_part, outcome=ReviewOutcome.UPHELD, text="Stands."
+            )
+    decisions.decide_review(
+        ctx, case, senior_id=third, outcome=ReviewOutcome.UPHELD, text="Stands."
+    )
+    assert state_of(ctx, case) is ApplicationState.REFUSED
+
+
+def test_a_later_version_with_fewer_places_is_held_to_its_own_figure(
+    ctx: ServiceContext, caseworker: str
+) -> None:
+    first, second = (
+        submitted(ctx, f"p{n}@example.org", passport=f"PZ{n:07d}")[1] for n in range(2)
+    )
+    decisions.grant(with_allocation(ctx, 2, None), first, caseworker_id=caseworker)
+    # The operator loads a version with one place for the year: it is taken already.
+    with pytest.raises(places.NoPlaceError):
+        decisions.grant(with_allocation(ctx, 1, None), second, caseworker_id=caseworker)
+    assert state_of(ctx, second) is ApplicationState.AWAITING_DECISION

@@ -508,9 +508,16 @@ def decide_review(
         review = _decision(uow.session, application, DecisionKind.REVIEW)
         assert refusal is not None  # noqa: S101 - a reviewed case was refused
         assert review is not None  # noqa: S101 - and its review asked for
+        # Everyone who proposed, confirmed or sent back any refusal of this case took part.
+        refusals = uow.session.scalars(
+            select(Decision).where(
+                Decision.application_id == application.id,
+                Decision.kind == DecisionKind.REFUSAL,
+            )
+        ).all()
         second_pair_of_eyes(
             senior_id,
-            took_part={refusal.author_id, refusal.second_id or ""},
+            took_part={who for r in refusals for who in (r.author_id, r.second_id) if who},
             what="review a decision you took part in",
         )
         _move(application, target, doing="decide a review")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, true, update
 
 from yms.accounts import services as accounts
 from yms.accounts.domain import Role
@@ -120,13 +120,13 @@ def take_place(uow: UnitOfWork, scheme: Scheme, arrangement_id: str, on: date) -
         places=places.places,
         granted=0,
     )
+    # The figure of the version granting now governs (a later version may set another),
+    # and is kept on the row for those who read it.
+    room = true() if places.places is None else PlaceCount.granted < places.places
     taken = uow.session.execute(
         update(PlaceCount)
-        .where(
-            *_place_key(scheme.id, places),
-            or_(PlaceCount.places.is_(None), PlaceCount.granted < PlaceCount.places),
-        )
-        .values(granted=PlaceCount.granted + 1)
+        .where(*_place_key(scheme.id, places), room)
+        .values(granted=PlaceCount.granted + 1, places=places.places)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE
         raise NoPlaceError(
@@ -156,9 +156,12 @@ def _count_against_brake(uow: UnitOfWork, scheme: Scheme, places: Places, period
             BrakeCount.scheme_id == key[0],
             BrakeCount.allocation_id == key[1],
             BrakeCount.period == key[2],
-            or_(BrakeCount.released_at.is_not(None), BrakeCount.granted < BrakeCount.threshold),
+            or_(
+                BrakeCount.released_at.is_not(None),
+                BrakeCount.granted < places.brake.threshold,
+            ),
         )
-        .values(granted=BrakeCount.granted + 1)
+        .values(granted=BrakeCount.granted + 1, threshold=places.brake.threshold)
         .returning(BrakeCount.granted, BrakeCount.threshold, BrakeCount.released_at)
     ).one_or_none()
     if counted is None:
