@@ -6,10 +6,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.fixtures.commands import Yms
 from yms.accounts import services as accounts
 from yms.accounts.domain import Role
+from yms.accounts.tables import Account
 from yms.kernel.errors import InvalidInputError, RefusedError
 from yms.platform.cli import service_context
 from yms.platform.clock import FixedClock
@@ -81,3 +83,17 @@ def test_a_bad_address_is_named(ctx: ServiceContext) -> None:
     with pytest.raises(InvalidInputError) as raised:
         accounts.add_staff(ctx, "not-an-address", Role.CASEWORKER, actor="op")
     assert [p.path for p in raised.value.problems] == ["email"]
+
+
+def test_a_staff_account_waiting_for_its_password_signs_in_like_any_other(
+    ctx: ServiceContext,
+) -> None:
+    # The stored hash is a real Argon2 hash, so a sign-in tried meanwhile does the same
+    # work as for any account: timing cannot tell that the address awaits its password.
+    accounts.add_staff(ctx, "new.worker@example.org", Role.CASEWORKER, actor="op")
+    with ctx.database.reading() as session:
+        stored = session.scalar(select(Account.password_hash))
+    assert stored is not None
+    assert stored.startswith("$argon2id$")
+    with pytest.raises(RefusedError):
+        accounts.sign_in(ctx, "new.worker@example.org", "a guess of a password")

@@ -151,6 +151,8 @@ def test_evidence_is_shown_inline_to_staff_alone(
     assert shown.headers["x-content-type-options"] == "nosniff"
     assert shown.headers["content-security-policy"].startswith("sandbox")
     assert browser.get(f"/casework/{case}/evidence/999").status_code == 404
+    for odd in ("99999999999999999999999", "-1", "1e3", "%C2%B2"):  # never a 500
+        assert browser.get(f"/casework/{case}/evidence/{odd}").status_code == 404
     sign_in(browser, APPLICANT)
     assert browser.get(link).status_code == 403
 

@@ -270,8 +270,9 @@ def add_staff(ctx: ServiceContext, email: str, role: Role, *, actor: str) -> str
         )
     if problems:
         raise InvalidInputError(problems)
-    # No password verifies against a hash Argon2 cannot read: none can sign in until set.
-    unusable = "!unset-" + secrets.token_hex(16)
+    # A real Argon2 hash of a password no one knows: no one can sign in until it is set,
+    # and a sign-in tried meanwhile takes the same time as for any account.
+    unusable = ctx.passwords.hash(secrets.token_urlsafe(32))
     new = _NewAccount("acct_" + secrets.token_hex(12), address, unusable, role, confirmed=True)
     try:
         with ctx.unit(actor=actor) as uow:

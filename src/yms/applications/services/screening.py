@@ -103,11 +103,11 @@ def check_screening(ctx: ServiceContext, case: Submitted) -> CheckResult:
         return CheckResult(
             CheckKind.SCREENING, CheckOutcome.CLEAR, "No match on the watchlist", detail
         )
-    names = ", ".join(f"{hit.listed_name} ({hit.score:.2f})" for hit in hits[:3])
-    more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""  # noqa: PLR2004 - a short summary
+    # The summary is kept in clear for the queue: no names in it (they are in the sealed detail).
+    people = "1 listed person" if len(hits) == 1 else f"{len(hits)} listed people"
     return CheckResult(
         CheckKind.SCREENING,
         CheckOutcome.ATTENTION,
-        f"Possible watchlist match: {names}{more}",
+        f"Possible watchlist match: {people}, best score {hits[0].score:.2f}",
         detail,
     )

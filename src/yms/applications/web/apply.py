@@ -464,7 +464,10 @@ async def withdraw(request: Request, case_ref: str) -> Response:
             errors=errors,
         )
     if choice == "yes" and application.state in WITHDRAWABLE:
-        drafts.withdraw(context_of(request), account_id, case_ref)
+        try:
+            drafts.withdraw(context_of(request), account_id, case_ref)
+        except RefusedError:  # decided since the page was shown: the case page says so
+            return _see_other(_base(application))
         return _see_other(f"{_base(application)}?withdrawn=yes")
     return _see_other(_base(application))
 

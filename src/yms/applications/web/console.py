@@ -493,12 +493,15 @@ def action_address(request: Request, case_ref: str, action: str) -> Response:
 
 
 @router.get("/casework/{case_ref}/evidence/{evidence_id}")
-def evidence_file(request: Request, case_ref: str, evidence_id: int) -> Response:
+def evidence_file(request: Request, case_ref: str, evidence_id: str) -> Response:
     """An uploaded file shown inline, sandboxed, to staff alone (never offered as a download)."""
     account_id, _role = _staff(request)
+    # Digits only, within an int column's range: anything else is no file (never a 500).
+    if not (evidence_id.isascii() and evidence_id.isdigit() and len(evidence_id) < 10):  # noqa: PLR2004
+        raise HTTPException(status_code=404)
     try:
         view, data = casework.evidence_for_staff(
-            context_of(request), account_id, case_ref, evidence_id
+            context_of(request), account_id, case_ref, int(evidence_id)
         )
     except NotFoundError:
         raise HTTPException(status_code=404) from None
