@@ -205,6 +205,7 @@ def test_a_status_whose_leave_starts_later_can_be_shared_and_says_when(
     worker = staff(web_ctx, "worker@example.org", Role.CASEWORKER)
     decisions.grant(web_ctx, case, caseworker_id=worker)
     sign_in(browser, "kai@example.org")
+    assert 'href="/share-codes"' in browser.get("/status").text  # the status leads to its codes
     assert "/share-codes/new" in browser.get("/share-codes").text
     code = make_code(browser)
     browser.client.cookies.clear()  # the verifier: anyone, signed in or not
