@@ -17,6 +17,8 @@ from yms.web.app import create_app
 # senior caseworker alike)
 GET_ROUTES = {
     "/": "anyone",
+    "/healthz": "anyone",
+    "/readyz": "anyone",
     "/check": "anyone",
     "/check/{slug}": "anyone",
     "/schemes": "anyone",

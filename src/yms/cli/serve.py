@@ -80,7 +80,9 @@ def serve(
         for role, (email, password) in DEMO_SIGN_INS:
             print(f"demo {role}: {email} / {password}")  # noqa: T201
     print(f"yms is running at http://{shown}:{port}/  (Ctrl+C stops it)")  # noqa: T201
-    app = create_app(ctx, secure_cookies=not insecure_cookies)
+    app = create_app(
+        ctx, secure_cookies=not insecure_cookies, trusted_proxies=settings.trusted_proxies
+    )
     stop = threading.Event()
     if demo:  # one command runs everything; in production, `yms worker` runs beside the web
         print("a worker runs in this process: e-mails, checks, expiry, purges")  # noqa: T201

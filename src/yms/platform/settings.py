@@ -12,8 +12,10 @@ import base64
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from yms.platform.web.clients import trusted_networks
 
 # Published in this file, hence good for nothing but development.
 _DEVELOPMENT_IDENTITY_KEY = "development-only-identity-key-do-not-use-in-production"
@@ -54,6 +56,8 @@ class Settings(BaseSettings):
     )
     # How long a share code a holder makes stays valid, in days (DESIGN.md: 90 by default).
     share_code_days: int = Field(default=90, ge=1, le=366)
+    # The proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+    trusted_proxies: str = ""
     # Who the command line acts as in the audit log: a pseudonymous operator id.
     actor: str = Field(default="cli", pattern=r"^[a-z][a-z0-9_:.-]{0,63}$")
     payments: PaymentsProvider = PaymentsProvider.FAKE
@@ -61,6 +65,12 @@ class Settings(BaseSettings):
     pay_base_url: str = Field(
         default="https://publicapi.payments.service.gov.uk", pattern=r"^https?://[^\s]+$"
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        trusted_networks(value)  # raises ValueError naming the address it cannot read
+        return value
 
     @model_validator(mode="after")
     def _no_insecure_defaults(self) -> Self:

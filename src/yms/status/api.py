@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yms.kernel.errors import InvalidInputError
 from yms.kernel.validation import FieldProblem
+from yms.platform.web.clients import client_address
 from yms.platform.web.context import context_of
 from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
@@ -89,7 +90,7 @@ async def status_check(request: Request) -> Response:
             context_of(request),
             code,
             born,
-            client=request.client.host if request.client else "unknown",
+            client=client_address(request),
             verifier_name=verifier,
         )
     except MalformedJsonError as error:

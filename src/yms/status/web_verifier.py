@@ -15,6 +15,7 @@ from segno import DataOverflowError, make_qr
 from yms.kernel.errors import InvalidInputError, NotFoundError
 from yms.platform.web import forms
 from yms.platform.web.access import TooManyAttemptsError
+from yms.platform.web.clients import client_address
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
@@ -31,7 +32,7 @@ FIELD_MESSAGES = {"share_code": "share-code", "verifier": "verifier"}  # service
 
 def client_of(request: Request) -> str:
     """The client's address, as the rate limits count it."""
-    return request.client.host if request.client else "unknown"
+    return client_address(request)
 
 
 def _form_page(

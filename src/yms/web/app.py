@@ -27,6 +27,7 @@ from yms.platform.context import ServiceContext
 from yms.platform.mail import outbox_page
 from yms.platform.payments import fake_page
 from yms.platform.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
+from yms.platform.web.clients import trusted_networks
 from yms.platform.web.errors import install_error_pages
 from yms.platform.web.headers import SecurityHeadersMiddleware
 from yms.platform.web.paths import ControlCharacterPathMiddleware
@@ -39,11 +40,12 @@ from yms.status import api as status_api
 from yms.status import web as status_web
 from yms.status import web_codes as status_codes_web
 from yms.status import web_verifier as status_verifier_web
-from yms.web import pages
+from yms.web import health, pages
 
 HERE = Path(__file__).parent
 # In the order they are matched: a feature's fixed paths before another's catch-alls.
 ROUTERS = (
+    health.router,
     pages.router,
     schemes_web.router,
     eligibility_web.router,
@@ -75,8 +77,13 @@ BODY_LIMITS = {
 }
 
 
-def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
-    """The web service on `ctx`; cookies are `Secure` unless told otherwise (plain-HTTP dev)."""
+def create_app(
+    ctx: ServiceContext, *, secure_cookies: bool = True, trusted_proxies: str = ""
+) -> FastAPI:
+    """The web service on `ctx`; cookies are `Secure` unless told otherwise (plain-HTTP dev).
+
+    `trusted_proxies` lists the proxies whose ``X-Forwarded-For`` names the client.
+    """
     app = FastAPI(
         title="yms",
         version=__version__,
@@ -86,6 +93,7 @@ def create_app(ctx: ServiceContext, *, secure_cookies: bool = True) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.state.trusted_proxies = trusted_networks(trusted_proxies)
     app.state.rate_limits = default_limits()
     app.state.role_of = partial(account_services.role_of, ctx)
     app.state.home_of = accounts_web.home_of

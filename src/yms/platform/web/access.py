@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 
+from yms.platform.web.clients import client_address
 from yms.platform.web.ratelimit import RateLimit
 from yms.platform.web.session_middleware import visit_of
 
@@ -65,6 +66,6 @@ def account_home(request: Request) -> str | None:
 def limited(request: Request, name: str) -> None:
     """Count an attempt at form `name` from this client; raise when over its limit."""
     limits: dict[str, RateLimit] = request.app.state.rate_limits
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     if not limits[name].allow(f"{name}|{client}"):
         raise TooManyAttemptsError
