@@ -38,11 +38,16 @@ def test_places_for_a_year_come_from_its_allocation_or_the_fallback(
     assert (found.allocation_id, found.year, found.places) == (allocation, year, places)
 
 
-def test_an_arrangement_no_allocation_holds_is_uncapped() -> None:
+def test_an_uncapped_allocation_counts_grants_with_no_limit() -> None:
     eu = shipped().latest("eu-uk-2024")
-    arrangement = eu.arrangements[0].id
-    found = places_for(eu, arrangement, 2027)
-    assert found is None or found.places is None
+    found = places_for(eu, "AT-GB", 2027)
+    assert found is not None
+    assert (found.allocation_id, found.places, found.brake) == ("eu-to-uk-2027", None, None)
+
+
+def test_an_arrangement_no_allocation_holds_is_not_counted() -> None:
+    uk = UK.model_copy(update={"allocations": ()})
+    assert places_for(uk, "AU-GB", 2026) is None
 
 
 def test_the_capped_eu_uk_scheme_counts_its_brake() -> None:

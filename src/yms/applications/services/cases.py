@@ -8,7 +8,7 @@ Another account's case is not found, exactly as a case that does not exist.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -16,6 +16,8 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yms.accounts import services as accounts
+from yms.accounts.domain import Role
 from yms.applications.domain.states import (
     STAFF_ONLY_EVENTS,
     ApplicationState,
@@ -112,6 +114,33 @@ def owned(session: Session, account_id: str, case_ref: str, *, lock: bool = Fals
     if found is None:
         raise NotFoundError(f"no application {case_ref!r}")
     return found
+
+
+def by_ref(session: Session, case_ref: str, *, lock: bool = False) -> Application:
+    """The application with this reference, whoever holds it (for staff and jobs).
+
+    Raises `NotFoundError`; with `lock`, its row is held until the transaction ends.
+    """
+    query = select(Application).where(Application.case_ref == normalise_ref(case_ref))
+    found = session.scalar(query.with_for_update() if lock else query)
+    if found is None:
+        raise NotFoundError(f"no application {case_ref!r}")
+    return found
+
+
+def require_role(
+    ctx: ServiceContext,
+    account_id: str,
+    roles: Collection[Role],
+    *,
+    hidden: str = "no such application",
+) -> None:
+    """Raise `NotFoundError` (saying `hidden`) unless the account has one of `roles`.
+
+    Forbidden is answered as not found, so nothing leaks to those without the role.
+    """
+    if accounts.role_of(ctx, account_id) not in roles:
+        raise NotFoundError(hidden)
 
 
 def add_event(

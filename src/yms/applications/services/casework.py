@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yms.accounts import services as accounts
-from yms.accounts.domain import CASEWORKERS, Role
+from yms.accounts.domain import CASEWORKERS
 from yms.applications.domain.checks import CheckKind, CheckOutcome, CheckResult
 from yms.applications.domain.decisions import DecisionKind, DecisionState
 from yms.applications.domain.states import APPLICATION, WITH_STAFF, ApplicationState
@@ -28,7 +27,9 @@ from yms.applications.services.cases import (
     EventView,
     EvidenceView,
     add_event,
+    by_ref,
     open_answers,
+    require_role,
 )
 from yms.applications.services.checks import check_answers
 from yms.applications.services.screening import check_screening
@@ -39,7 +40,6 @@ from yms.applications.tables import (
     Decision,
     EvidenceFile,
 )
-from yms.ballot.domain.refs import normalise_ref
 from yms.eligibility.domain import EligibilityResult
 from yms.kernel.dates import shown
 from yms.kernel.errors import NotFoundError
@@ -196,7 +196,7 @@ def run_checks(ctx: ServiceContext, case_ref: str, *, checks: Collection[Check] 
     (returns `False`); a case whose worker died mid-way is checked again.
     """
     with ctx.unit(actor="system") as uow:
-        application = _by_ref(uow.session, case_ref, lock=True)
+        application = by_ref(uow.session, case_ref, lock=True)
         state = ApplicationState(application.state)
         if state not in {ApplicationState.SUBMITTED, ApplicationState.CHECKING}:
             return False
@@ -207,7 +207,7 @@ def run_checks(ctx: ServiceContext, case_ref: str, *, checks: Collection[Check] 
     # Outside any transaction: screening may take a while, and holds no lock.
     results = [check(ctx, case) for check in (checks or CHECKS)]
     with ctx.unit(actor="system") as uow:
-        application = _by_ref(uow.session, case_ref, lock=True)
+        application = by_ref(uow.session, case_ref, lock=True)
         if application.state != ApplicationState.CHECKING:  # withdrawn meanwhile
             return False
         _keep(uow.session, ctx, application, results, at=uow.now())
@@ -248,14 +248,6 @@ def _keep(
         stored.ran_at = at
 
 
-def _by_ref(session: Session, case_ref: str, *, lock: bool = False) -> Application:
-    query = select(Application).where(Application.case_ref == normalise_ref(case_ref))
-    found = session.scalar(query.with_for_update() if lock else query)
-    if found is None:
-        raise NotFoundError(f"no application {case_ref!r}")
-    return found
-
-
 # --- the queue ---------------------------------------------------------------------------------
 
 
@@ -281,14 +273,6 @@ class QueueFilter:
     with_hits: bool = False
 
 
-def _require_caseworker(ctx: ServiceContext, account_id: str) -> Role:
-    role = accounts.role_of(ctx, account_id)
-    if role not in CASEWORKERS:
-        raise NotFoundError("no such application")
-    assert role is not None  # noqa: S101 - CASEWORKERS holds no None
-    return role
-
-
 def queue(
     ctx: ServiceContext,
     caseworker_id: str,
@@ -297,7 +281,7 @@ def queue(
     limit: int = 200,
 ) -> list[QueueItem]:
     """Cases waiting on staff, oldest first, narrowed by `chosen`."""
-    _require_caseworker(ctx, caseworker_id)
+    require_role(ctx, caseworker_id, CASEWORKERS)
     states = chosen.states or WITH_STAFF
     query = select(Application).where(Application.state.in_([s.value for s in states]))
     if chosen.arrangement_id:
@@ -414,9 +398,9 @@ class CaseFile:
 
 def case_file(ctx: ServiceContext, caseworker_id: str, case_ref: str) -> CaseFile:
     """The whole case for a caseworker: answers, evidence, checks, history and decisions."""
-    _require_caseworker(ctx, caseworker_id)
+    require_role(ctx, caseworker_id, CASEWORKERS)
     with ctx.database.reading() as session:
-        application = _by_ref(session, case_ref)
+        application = by_ref(session, case_ref)
         if application.state == ApplicationState.DRAFT:
             raise NotFoundError(f"no application {case_ref!r}")  # not yet sent: not staff's
         files = session.scalars(
@@ -490,9 +474,9 @@ def evidence_for_staff(
     ctx: ServiceContext, caseworker_id: str, case_ref: str, evidence_id: int
 ) -> tuple[EvidenceView, bytes]:
     """An uploaded file of the case, opened from its seal, for a caseworker to view."""
-    _require_caseworker(ctx, caseworker_id)
+    require_role(ctx, caseworker_id, CASEWORKERS)
     with ctx.database.reading() as session:
-        application = _by_ref(session, case_ref)
+        application = by_ref(session, case_ref)
         stored = session.get(EvidenceFile, evidence_id)
         # A draft's files are not yet sent: staff see them once the case is (as `case_file`).
         if (

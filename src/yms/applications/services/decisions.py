@@ -13,7 +13,7 @@ or under the emergency brake, is refused whole and changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yms.accounts import services as accounts
-from yms.accounts.domain import CASEWORKERS, SENIOR_CASEWORKERS, Role
+from yms.accounts.domain import CASEWORKERS, SENIOR_CASEWORKERS
 from yms.applications.domain.decisions import (
     DecisionKind,
     DecisionState,
@@ -35,12 +35,13 @@ from yms.applications.services import places
 from yms.applications.services.cases import (
     add_event,
     arrangement_of,
+    by_ref,
     open_answers,
     owned,
+    require_role,
 )
 from yms.applications.services.checks import failing_on
 from yms.applications.tables import Application, Decision
-from yms.ballot.domain.refs import normalise_ref
 from yms.kernel.dates import long_date
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.kernel.states import IllegalTransitionError
@@ -66,31 +67,19 @@ _SAID = {
 }
 
 
-def _require_role(ctx: ServiceContext, account_id: str, roles: Collection[Role]) -> None:
-    """Raise `NotFoundError` unless the account has one of `roles`: nothing leaks to others."""
-    if accounts.role_of(ctx, account_id) not in roles:
-        raise NotFoundError("no such application")
-
-
-def _case(session: Session, case_ref: str) -> Application:
-    found = session.scalar(
-        select(Application).where(Application.case_ref == normalise_ref(case_ref)).with_for_update()
-    )
-    if found is None:
-        raise NotFoundError(f"no application {case_ref!r}")
-    return found
-
-
 def _move(application: Application, target: ApplicationState, *, doing: str) -> ApplicationState:
     """Move the case to `target`, or raise `RefusedError` saying why it cannot be done."""
     current = ApplicationState(application.state)
     try:
         application.state = APPLICATION.move(current, target).value
     except IllegalTransitionError:
-        raise RefusedError(
-            f"This application is {_SAID[current]}, so you cannot {doing}."
-        ) from None
+        raise _cannot(current, doing) from None
     return current
+
+
+def _cannot(current: ApplicationState, doing: str) -> RefusedError:
+    """Why an act is refused in the state the case is in, as staff and applicants read it."""
+    return RefusedError(f"This application is {_SAID[current]}, so you cannot {doing}.")
 
 
 def _require_state(application: Application, expected: ApplicationState, *, doing: str) -> None:
@@ -101,7 +90,7 @@ def _require_state(application: Application, expected: ApplicationState, *, doin
     """
     current = ApplicationState(application.state)
     if current is not expected:
-        raise RefusedError(f"This application is {_SAID[current]}, so you cannot {doing}.")
+        raise _cannot(current, doing)
 
 
 def _decision(session: Session, application: Application, kind: DecisionKind) -> Decision | None:
@@ -131,11 +120,11 @@ def request_evidence(
     ctx: ServiceContext, case_ref: str, *, caseworker_id: str, request: str
 ) -> None:
     """Ask the applicant for more; the case waits for their reply (audited, e-mailed)."""
-    _require_role(ctx, caseworker_id, CASEWORKERS)
+    require_role(ctx, caseworker_id, CASEWORKERS)
     asked = written_reason(request, field="request", missing="Say what the applicant needs to send")
     address = _address(ctx, case_ref)
     with ctx.unit(actor=caseworker_id) as uow:
-        application = _case(uow.session, case_ref)
+        application = by_ref(uow.session, case_ref, lock=True)
         _move(application, ApplicationState.AWAITING_EVIDENCE, doing="ask for evidence")
         add_event(
             uow.session, application, uow.now(), "evidence_requested", asked, author="caseworker"
@@ -173,10 +162,10 @@ def grant(ctx: ServiceContext, case_ref: str, *, caseworker_id: str) -> StatusVi
     when the allocation cannot take another grant, and `RefusedError` when the
     case is not waiting for a decision.
     """
-    _require_role(ctx, caseworker_id, CASEWORKERS)
+    require_role(ctx, caseworker_id, CASEWORKERS)
     address = _address(ctx, case_ref)
     with ctx.unit(actor=caseworker_id) as uow:
-        application = _case(uow.session, case_ref)
+        application = by_ref(uow.session, case_ref, lock=True)
         _require_state(application, ApplicationState.AWAITING_DECISION, doing="grant it")
         _move(application, ApplicationState.GRANTED, doing="grant it")
         return _grant(
@@ -277,11 +266,7 @@ def failed_requirements(ctx: ServiceContext, case_ref: str) -> dict[str, str]:
     These are the reasons a refusal may cite (see `reasons_for_refusal`).
     """
     with ctx.database.reading() as session:
-        application = session.scalar(
-            select(Application).where(Application.case_ref == normalise_ref(case_ref))
-        )
-        if application is None:
-            raise NotFoundError(f"no application {case_ref!r}")
+        application = by_ref(session, case_ref)
         answers = open_answers(ctx.sealer, application)
         on = (application.submitted_at or application.created_at).date()
         failed = failing_on(
@@ -306,10 +291,10 @@ def propose_refusal(
     The reasons are requirements the answers fail, or the caseworker's words, or
     both (`reasons_for_refusal`); the applicant hears nothing until it is confirmed.
     """
-    _require_role(ctx, caseworker_id, CASEWORKERS)
+    require_role(ctx, caseworker_id, CASEWORKERS)
     reasons = reasons_for_refusal(requirements, text, failed=failed_requirements(ctx, case_ref))
     with ctx.unit(actor=caseworker_id) as uow:
-        application = _case(uow.session, case_ref)
+        application = by_ref(uow.session, case_ref, lock=True)
         _move(application, ApplicationState.REFUSAL_PENDING, doing="refuse it")
         uow.session.add(
             Decision(
@@ -343,10 +328,10 @@ def confirm_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str) -> No
 
     Raises `FourEyesError` if `senior_id` proposed it.
     """
-    _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
+    require_role(ctx, senior_id, SENIOR_CASEWORKERS)
     address = _address(ctx, case_ref)
     with ctx.unit(actor=senior_id) as uow:
-        application = _case(uow.session, case_ref)
+        application = by_ref(uow.session, case_ref, lock=True)
         _require_state(application, ApplicationState.REFUSAL_PENDING, doing="confirm a refusal")
         proposed = _pending_refusal(uow.session, application)
         second_pair_of_eyes(
@@ -386,10 +371,10 @@ def confirm_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str) -> No
 
 def return_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str, note: str) -> None:
     """Send a proposed refusal back to the queue, saying why; the applicant hears nothing."""
-    _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
+    require_role(ctx, senior_id, SENIOR_CASEWORKERS)
     why = written_reason(note, field="note", missing="Say why the refusal is sent back")
     with ctx.unit(actor=senior_id) as uow:
-        application = _case(uow.session, case_ref)
+        application = by_ref(uow.session, case_ref, lock=True)
         _require_state(application, ApplicationState.REFUSAL_PENDING, doing="send a refusal back")
         proposed = _pending_refusal(uow.session, application)
         second_pair_of_eyes(
@@ -493,11 +478,11 @@ def decide_review(
     Raises `FourEyesError` if `senior_id` proposed or confirmed the refusal; an
     overturned refusal is a grant, and may raise what `grant` raises.
     """
-    _require_role(ctx, senior_id, SENIOR_CASEWORKERS)
+    require_role(ctx, senior_id, SENIOR_CASEWORKERS)
     why = written_reason(text, field="reasons", missing="Give the reasons for the review's outcome")
     address = _address(ctx, case_ref)
     with ctx.unit(actor=senior_id) as uow:
-        application = _case(uow.session, case_ref)
+        application = by_ref(uow.session, case_ref, lock=True)
         target = (
             ApplicationState.GRANTED
             if outcome is ReviewOutcome.OVERTURNED
@@ -567,11 +552,7 @@ def _address(ctx: ServiceContext, case_ref: str) -> str:
     holds the write lock: enough decisions at once would leave none to take.
     """
     with ctx.database.reading() as session:
-        account_id = session.scalar(
-            select(Application.account_id).where(Application.case_ref == normalise_ref(case_ref))
-        )
-    if account_id is None:
-        raise NotFoundError(f"no application {case_ref!r}")
+        account_id = by_ref(session, case_ref).account_id
     return accounts.email_of(ctx, account_id)
 
 

@@ -11,6 +11,7 @@ from yms.accounts import services as accounts
 from yms.applications.domain.states import APPLICATION, ApplicationState
 from yms.applications.services.cases import (
     add_event,
+    by_ref,
     new_case_ref,
     owned,
     seal_answers,
@@ -217,9 +218,5 @@ def add_message(
 ) -> None:
     """A message on the case's timeline (from a caseworker, for now)."""
     with ctx.unit(actor=actor) as uow:
-        application = uow.session.scalar(
-            select(Application).where(Application.case_ref == normalise_ref(case_ref))
-        )
-        if application is None:
-            raise NotFoundError(f"no application {case_ref!r}")
+        application = by_ref(uow.session, case_ref)
         add_event(uow.session, application, uow.now(), "message", text, author=author)

@@ -13,9 +13,9 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, or_, select, true, update
 
-from yms.accounts import services as accounts
 from yms.accounts.domain import Role
 from yms.applications.domain.places import Places, brake_period, places_for
+from yms.applications.services.cases import require_role
 from yms.applications.tables import BrakeCount, PlaceCount
 from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.context import ServiceContext
@@ -197,8 +197,7 @@ def release_brake(
     Raises `NotFoundError` for a brake that has not engaged, or for anyone but an
     operator; releasing again changes nothing.
     """
-    if accounts.role_of(ctx, operator_id) is not Role.OPERATOR:
-        raise NotFoundError("no such brake")
+    require_role(ctx, operator_id, {Role.OPERATOR}, hidden="no such brake")
     with ctx.unit(actor=operator_id) as uow:
         brake = uow.session.get(
             BrakeCount, (scheme_id, allocation_id, period), with_for_update=True
@@ -234,8 +233,7 @@ def engaged_brakes(ctx: ServiceContext, operator_id: str) -> list[EngagedBrake]:
 
     Raises `NotFoundError` for anyone but an operator, as `release_brake` does.
     """
-    if accounts.role_of(ctx, operator_id) is not Role.OPERATOR:
-        raise NotFoundError("no such brake")
+    require_role(ctx, operator_id, {Role.OPERATOR}, hidden="no such brake")
     with ctx.database.reading() as session:
         found = session.scalars(
             select(BrakeCount)
