@@ -13,27 +13,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2 as httpx
 from sqlalchemy import select
 
-from tests.conftest import FAST_ARGON2
 from tests.fixtures.processes import Served, postgres, served
-from yms.accounts import access_tokens
-from yms.accounts import services as accounts
-from yms.ballot.services.windows import WindowPlan, open_window
+from tests.fixtures.rush import WINDOW, identity, seeded
 from yms.ballot.tables import BallotEntry
-from yms.migrations import apply as migrate
-from yms.platform.context import ServiceContext
 from yms.platform.db import Database
-from yms.platform.settings import Settings
 
 CLIENTS, EACH = 6, 20  # entries: six clients of twenty accounts each
 GIVE_UP_AFTER = 90.0  # seconds: a client still unanswered then fails the test
-WINDOW = "hk-crash-1"
 
 
 @dataclass
@@ -59,37 +51,6 @@ class Ledger:
     def done(self) -> int:
         with self.lock:
             return len(self.acknowledged)
-
-
-def seeded(url: str, tmp_path: Path) -> list[str]:
-    """Migrate `url`, open a window now (in real time), and make the entrants' tokens."""
-    settings = Settings(database_url=url, evidence_dir=str(tmp_path / "evidence"))
-    ctx: ServiceContext = replace(ServiceContext.from_settings(settings), passwords=FAST_ARGON2)
-    migrate.upgrade(ctx.database)
-    now = ctx.clock.now().replace(microsecond=0)
-    plan = WindowPlan(
-        window_id=WINDOW,
-        scheme_id="uk-yms",
-        allocation_id="hong-kong-2025",
-        ballot_round=1,
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(hours=2),
-        places=10,
-    )
-    open_window(ctx, plan, actor="operator")
-    tokens = []
-    for number in range(CLIENTS * EACH):
-        account_id = accounts.create_account(
-            ctx, f"entrant{number}@example.org", "a good long password", confirmed=True
-        )
-        tokens.append(access_tokens.create_access_token(ctx, account_id, name="crash").secret)
-    ctx.database.dispose()
-    return tokens
-
-
-def identity(number: int) -> dict[str, str]:
-    born = date(2000, 1, 1) + timedelta(days=number)
-    return {"passport_number": f"K{number:08d}", "nationality": "HK", "date_of_birth": str(born)}
 
 
 def client(server: Served, ledger: Ledger, numbers: range, tokens: list[str]) -> None:
@@ -172,7 +133,7 @@ def test_postgresql_loses_nothing_when_the_server_then_the_database_is_killed(
     tmp_path: Path,
 ) -> None:
     with postgres() as cluster:
-        tokens = seeded(cluster.url, tmp_path)
+        tokens = seeded(cluster.url, tmp_path, CLIENTS * EACH)
         env = {"YMS_DATABASE_URL": cluster.url, "YMS_TRUSTED_PROXIES": "127.0.0.1"}
         with served(env) as server:
 
@@ -190,7 +151,7 @@ def test_postgresql_loses_nothing_when_the_server_then_the_database_is_killed(
 
 def test_sqlite_loses_nothing_when_the_server_is_killed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crash.db'}"
-    tokens = seeded(url, tmp_path)
+    tokens = seeded(url, tmp_path, CLIENTS * EACH)
     env = {"YMS_DATABASE_URL": url, "YMS_TRUSTED_PROXIES": "127.0.0.1"}
     with served(env) as server:
 
