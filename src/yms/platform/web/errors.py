@@ -6,12 +6,14 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
 from yms.platform.logs import describe_exception
 from yms.platform.web.access import SignInRequiredError, TooManyAttemptsError
 from yms.platform.web.body_limit import BodyTooLargeError, too_large
 from yms.platform.web.csrf import CsrfError
+from yms.platform.web.overload import busy
 from yms.platform.web.paths import not_found
 from yms.platform.web.problems import is_api, problem
 from yms.platform.web.rendering import render
@@ -37,6 +39,11 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         )
         response.headers["Retry-After"] = "60"
         return response
+
+    # No connection free within YMS_DATABASE_POOL_TIMEOUT: the service is saturated, not broken.
+    @app.exception_handler(PoolTimeoutError)
+    async def pool_exhausted(request: Request, _error: PoolTimeoutError) -> Response:
+        return busy(request)
 
     @app.exception_handler(CsrfError)
     async def csrf_failed(request: Request, _error: CsrfError) -> Response:
