@@ -163,6 +163,8 @@ def serve(
             _serve_here(ctx, settings, host=host, port=port)
         else:
             print(f"{processes} web processes")  # noqa: T201
+            if not demo:  # the workers open their own; this one has no more use for its pool
+                ctx.database.dispose()
             _serve_in_workers(settings, host=host, port=port, workers=processes)
     finally:
         stop.set()
