@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import httpx2 as httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from tests.ballot.builders import hong_kong_window
 from tests.fixtures.web import LiveServer
@@ -219,3 +220,17 @@ def test_one_account_is_limited_whatever_address_it_comes_from(
     over = httpx.post(entries_url(live_server), json=IDENTITY, headers=entrant)
     assert over.status_code == 429
     assert 1 <= int(over.headers["retry-after"]) <= DEFAULT_LIMITS["ballot-entry-account"].seconds
+
+
+def test_each_new_entry_is_counted_once_for_the_metrics(
+    live_server: LiveServer, entrant: dict[str, str]
+) -> None:
+    def accepted() -> float:
+        return REGISTRY.get_sample_value("yms_ballot_entries_accepted_total") or 0.0
+
+    before = accepted()
+    keyed = {**entrant, "idempotency-key": "counted-once"}
+    assert httpx.post(entries_url(live_server), json=IDENTITY, headers=keyed).status_code == 201
+    assert httpx.post(entries_url(live_server), json=IDENTITY, headers=keyed).status_code == 201
+    assert httpx.post(entries_url(live_server), json=IDENTITY, headers=entrant).status_code == 200
+    assert accepted() == before + 1

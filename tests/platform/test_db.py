@@ -29,6 +29,18 @@ def test_a_postgresql_url_uses_psycopg() -> None:
     assert engine.dialect.driver == "psycopg"
 
 
+def test_a_sqlite_file_has_a_sized_pool_and_memory_keeps_its_own(tmp_path: Path) -> None:
+    file = create_database_engine(
+        f"sqlite:///{tmp_path / 'yms.db'}", pool_size=2, max_overflow=1, pool_timeout=0.5
+    )
+    assert (file.pool.size(), file.pool._max_overflow, file.pool._timeout) == (2, 1, 0.5)  # type: ignore[attr-defined]
+    memory = create_database_engine("sqlite://", pool_size=2, max_overflow=1)
+    with memory.connect() as connection:  # one connection holds the database: no sizes apply
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    file.dispose()
+    memory.dispose()
+
+
 def window(**overrides: object) -> BallotWindow:
     fields: dict[str, object] = {
         "id": "w",

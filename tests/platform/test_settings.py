@@ -179,3 +179,56 @@ def test_the_contact_address_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("YMS_CONTACT_EMAIL", "not an address")
     with pytest.raises(ValidationError, match="contact_email"):
         Settings()
+
+
+def test_production_will_not_send_cookies_without_secure(monkeypatch: pytest.MonkeyPatch) -> None:
+    production(monkeypatch)
+    monkeypatch.setenv("YMS_INSECURE_COOKIES", "true")
+    with pytest.raises(ValidationError, match="YMS_INSECURE_COOKIES must not be set in production"):
+        Settings()
+    monkeypatch.setenv("YMS_ENVIRONMENT", "test")
+    assert Settings().insecure_cookies
+
+
+def test_serving_settings_size_the_pool_and_say_who_reads_the_metrics(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    defaults = Settings()
+    assert (defaults.database_connections, defaults.database_pool_timeout) == (20, 1.0)
+    assert defaults.metrics_from == "127.0.0.1/32,::1"
+    assert defaults.max_in_flight is None  # then twice the connections (overload.Capacity)
+    monkeypatch.setenv("YMS_DATABASE_POOL_SIZE", "30")
+    monkeypatch.setenv("YMS_DATABASE_MAX_OVERFLOW", "0")
+    monkeypatch.setenv("YMS_METRICS_FROM", "10.0.0.0/8, 2001:db8::/32")
+    settings = Settings()
+    assert settings.database_connections == 30
+    assert settings.metrics_from == "10.0.0.0/8, 2001:db8::/32"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("YMS_METRICS_FROM", "10.0.0.0/8, prometheus"),
+        ("YMS_DATABASE_POOL_TIMEOUT", "0"),
+        ("YMS_DATABASE_MAX_OVERFLOW", "-1"),
+        ("YMS_MAX_IN_FLIGHT", "0"),
+    ],
+)
+def test_serving_settings_out_of_range_are_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_the_context_pool_follows_the_settings() -> None:
+    settings = Settings(
+        database_url="postgresql://yms@127.0.0.1:1/none",
+        database_pool_size=3,
+        database_max_overflow=2,
+        database_pool_timeout=0.5,
+    )
+    pool = ServiceContext.from_settings(settings).database.engine.pool
+    assert pool.size() == 3  # type: ignore[attr-defined]
+    assert (pool._max_overflow, pool._timeout) == (2, 0.5)  # type: ignore[attr-defined]

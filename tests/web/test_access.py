@@ -19,6 +19,7 @@ GET_ROUTES = {
     "/": "anyone",
     "/healthz": "anyone",
     "/readyz": "anyone",
+    "/metrics": "anyone",  # from the networks in YMS_METRICS_FROM only: tests/web/test_metrics.py
     "/check": "anyone",
     "/check/{slug}": "anyone",
     "/schemes": "anyone",

@@ -2,8 +2,10 @@
 
 Clients send each entry with an idempotency key and retry (after a refused
 connection, a 5xx or a 429) until it is acknowledged, as the API's clients are
-told to. Mid-stream the server is killed with SIGKILL and started again; on
-PostgreSQL the postmaster is then killed too and recovers from its WAL. After
+told to. On PostgreSQL (two workers, fsync and synchronous commit on) one web
+worker is killed with SIGKILL mid-stream (its supervisor starts another), then
+the postmaster (it recovers from its WAL), then the whole server; on SQLite
+(one process) the server. After
 recovery every acknowledged entry is in the database exactly once, under the
 reference it was acknowledged with, and no entry exists that no client sent.
 """
@@ -129,23 +131,26 @@ def check(url: str, ledger: Ledger) -> None:
     assert {key: {stored.get(key)} for key in ledger.acknowledged} == ledger.acknowledged
 
 
-def test_postgresql_loses_nothing_when_the_server_then_the_database_is_killed(
+def test_postgresql_loses_nothing_when_a_worker_the_database_and_the_server_are_killed(
     tmp_path: Path,
 ) -> None:
     with postgres() as cluster:
         tokens = seeded(cluster.url, tmp_path, CLIENTS * EACH)
         env = {"YMS_DATABASE_URL": cluster.url, "YMS_TRUSTED_PROXIES": "127.0.0.1"}
-        with served(env) as server:
+        with served(env, "--workers", "2") as server:
 
-            def restart_server() -> None:
-                server.kill()
-                server.start()
+            def kill_a_worker() -> None:
+                server.kill_a_worker()  # uvicorn's supervisor starts another
 
             def restart_database() -> None:
                 cluster.kill()
                 cluster.start()
 
-            ledger = stream(server, tokens, [restart_server, restart_database])
+            def restart_server() -> None:
+                server.kill()
+                server.start()
+
+            ledger = stream(server, tokens, [kill_a_worker, restart_database, restart_server])
         check(cluster.url, ledger)
 
 

@@ -16,7 +16,7 @@ from yms.accounts.domain import CASEWORKERS, Role
 from yms.kernel.errors import InvalidInputError, RefusedError
 from yms.platform.web.access import limited, require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import text
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
@@ -57,9 +57,9 @@ def sign_up_page(request: Request) -> Response:
 
 
 @router.post("/sign-up")
-async def sign_up(request: Request) -> Response:
+def sign_up(request: Request) -> Response:
     """Create the account (or e-mail the address that it has one) and say to check e-mail."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     limited(request, "sign-up")
     email, password = text(form, "email"), str(form.get("password") or "")
     try:
@@ -77,9 +77,9 @@ def confirm_request_page(request: Request) -> Response:
 
 
 @router.post("/confirm-email")
-async def confirm_request(request: Request) -> Response:
+def confirm_request(request: Request) -> Response:
     """Send a new confirmation link; the page says the same whatever the address."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     limited(request, "confirm-email")
     email = text(form, "email")
     try:
@@ -103,9 +103,9 @@ def confirm_email_page(request: Request, token: str) -> Response:
 
 
 @router.post("/confirm-email/{token}")
-async def confirm_email(request: Request, token: str) -> Response:
+def confirm_email(request: Request, token: str) -> Response:
     """Confirm the address, and offer to sign in (confirming signs no one in)."""
-    await csrf_form(request)
+    csrf_form_in_thread(request)
     try:
         accounts.confirm_email(context_of(request), token)
     except RefusedError as error:
@@ -120,13 +120,13 @@ def sign_in_page(request: Request, next: str = "") -> Response:  # noqa: A002 - 
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request) -> Response:
+def sign_in(request: Request) -> Response:
     """Check the address and password; on success, a new session (rotated) for the account.
 
     It lands where it was asked to go, or on the account's own home (an
     operator's is not an applicant's).
     """
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     limited(request, "sign-in")
     visit = visit_of(request)
     email, target = text(form, "email"), _safe_next(text(form, "next"))
@@ -144,9 +144,9 @@ async def sign_in(request: Request) -> Response:
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
+def sign_out(request: Request) -> Response:
     """End the session."""
-    await csrf_form(request)
+    csrf_form_in_thread(request)
     visit = visit_of(request)
     visit.rotate(None)
     return RedirectResponse("/signed-out", status_code=303)
@@ -165,9 +165,9 @@ def reset_request_page(request: Request) -> Response:
 
 
 @router.post("/reset-password")
-async def reset_request(request: Request) -> Response:
+def reset_request(request: Request) -> Response:
     """Send a reset link; the page says the same whether the address has an account."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     limited(request, "reset-password")
     email = text(form, "email")
     try:
@@ -191,9 +191,9 @@ def reset_page(request: Request, token: str) -> Response:
 
 
 @router.post("/reset-password/{token}")
-async def reset(request: Request, token: str) -> Response:
+def reset(request: Request, token: str) -> Response:
     """Set the new password and sign in here; every other session of the account ends."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     limited(request, "reset-password")
     visit = visit_of(request)
     try:

@@ -17,7 +17,7 @@ from yms.kernel.errors import InvalidInputError, NotFoundError
 from yms.platform.web import forms
 from yms.platform.web.access import limited_account, require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import FieldError
 from yms.platform.web.rendering import render
 
@@ -50,9 +50,9 @@ def tokens_page(request: Request) -> Response:
 
 
 @router.post("/account/tokens")
-async def make_token(request: Request) -> Response:
+def make_token(request: Request) -> Response:
     """Make a token and show it, once."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id = require_role(request, Role.APPLICANT)
     limited_account(request, "access-tokens", account_id)
     values = {"name": forms.text(form, "name"), "days": forms.text(form, "days")}
@@ -72,9 +72,9 @@ async def make_token(request: Request) -> Response:
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, token_id: str) -> Response:
+def revoke_token(request: Request, token_id: str) -> Response:
     """Revoke a token: it stops working at once."""
-    await csrf_form(request)
+    csrf_form_in_thread(request)
     account_id = require_role(request, Role.APPLICANT)
     try:
         access_tokens.revoke_access_token(context_of(request), account_id, token_id[:64])

@@ -33,7 +33,7 @@ from yms.platform.clock import today
 from yms.platform.web import forms
 from yms.platform.web.access import limited, limited_account, require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form, csrf_form_in_thread
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.idempotency import is_idempotency_key
 from yms.platform.web.problems import problem
@@ -163,9 +163,9 @@ def _details(request: Request, window: Any, errors: dict[str, str]) -> Response:
 
 
 @router.post("/ballots/{window_id}/enter")
-async def details(request: Request, window_id: str) -> Response:
+def details(request: Request, window_id: str) -> Response:
     """Check the details, keep them for the check-your-answers page."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     require_role(request, "applicant")
     window = _window(request, window_id)
     if window is None or window.state is not WindowState.OPEN:

@@ -30,7 +30,7 @@ from yms.eligibility.services import applicant_from_answers, check_against
 from yms.kernel.dates import shown
 from yms.platform.clock import today
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import FieldError
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
@@ -96,9 +96,9 @@ def question(request: Request, slug: str) -> Response:
 
 
 @router.post("/{slug}")
-async def answer(request: Request, slug: str) -> Response:
+def answer(request: Request, slug: str) -> Response:
     """Store an answer, then go to the next question (or back to the result when changing)."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     answers = _answers(request)
     asking = _asking(request)
     step = STEP_BY_SLUG.get(slug)

@@ -80,7 +80,12 @@ class ServiceContext:
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> ServiceContext:
         """A context for this process, connected to the configured database and payment provider."""
-        database = Database.connect(settings.database_url, pool_size=settings.database_pool_size)
+        database = Database.connect(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            pool_timeout=settings.database_pool_timeout,
+        )
         clock = clock or SystemClock()
         public_url = settings.public_url.rstrip("/")
         return cls.create(

@@ -19,6 +19,10 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long a caller waits for a pooled connection by default (SQLAlchemy's own); the
+# web service is given a short wait instead (YMS_DATABASE_POOL_TIMEOUT), so a
+# saturated pool answers "busy" within a second rather than holding requests.
+DEFAULT_POOL_TIMEOUT = 30.0
 # The latest migration shipped, so a command can check that the database is up to
 # date without loading Alembic; a test holds it equal to Alembic's own head.
 SCHEMA_REVISION = "0012"
@@ -42,17 +46,37 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def create_database_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for `url`, configured as yms needs it on SQLite or PostgreSQL."""
+def create_database_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int | None = None,
+    pool_timeout: float = DEFAULT_POOL_TIMEOUT,
+) -> Engine:
+    """An engine for `url`, configured as yms needs it on SQLite or PostgreSQL.
+
+    The pool holds `pool_size` connections and opens up to `max_overflow` more
+    (as many again by default); a checkout waits `pool_timeout` seconds at most,
+    then raises `sqlalchemy.exc.TimeoutError`.
+    """
     parsed = make_url(url)
+    pool = {
+        "pool_size": pool_size,
+        "max_overflow": pool_size if max_overflow is None else max_overflow,
+        "pool_timeout": pool_timeout,
+    }
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # An in-memory database lives in one connection, which its own pool keeps.
+        sized = pool if parsed.database not in {None, "", ":memory:"} else {}
+        engine = create_engine(
+            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **sized
+        )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, **pool)
 
 
 class Database:
@@ -66,9 +90,19 @@ class Database:
         )
 
     @classmethod
-    def connect(cls, url: str, *, pool_size: int = 10) -> Database:
-        """A database for `url`."""
-        return cls(create_database_engine(url, pool_size=pool_size))
+    def connect(
+        cls,
+        url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int | None = None,
+        pool_timeout: float = DEFAULT_POOL_TIMEOUT,
+    ) -> Database:
+        """A database for `url`, its pool sized as `create_database_engine` says."""
+        engine = create_database_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout
+        )
+        return cls(engine)
 
     @property
     def dialect(self) -> str:

@@ -15,7 +15,7 @@ from typing import Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from yms.platform.web.clients import trusted_networks
+from yms.platform.web.clients import LOOPBACK, trusted_networks
 
 # Published in this file, hence good for nothing but development.
 _DEVELOPMENT_IDENTITY_KEY = "development-only-identity-key-do-not-use-in-production"
@@ -47,7 +47,19 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///yms.db", min_length=1)
     identity_key: SecretStr = SecretStr(_DEVELOPMENT_IDENTITY_KEY)
     data_key: SecretStr = SecretStr(_DEVELOPMENT_DATA_KEY)
+    # Each web process's connections: the pool keeps `pool_size` open and opens up to
+    # `max_overflow` more under load; a request waits `pool_timeout` seconds for one at
+    # most, then is answered 503 (busy) rather than queued until its client gives up.
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
+    database_pool_timeout: float = Field(default=1.0, gt=0, le=60)
+    # Requests one web process works on at once; more wait briefly, then get 503.
+    # Unset: twice the connections its pool can hold (DESIGN.md, "Serving").
+    max_in_flight: int | None = Field(default=None, ge=1, le=10_000)
+    # Who may read /metrics (addresses or networks, comma-separated); others get 404.
+    metrics_from: str = LOOPBACK
+    # Cookies without `Secure`, for plain HTTP other than localhost (never in production).
+    insecure_cookies: bool = False
     evidence_dir: str = Field(default="var/evidence", min_length=1)
     public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
     # Where applicants write for help (the contact page, and refusals that send them there).
@@ -66,9 +78,9 @@ class Settings(BaseSettings):
         default="https://publicapi.payments.service.gov.uk", pattern=r"^https?://[^\s]+$"
     )
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "metrics_from")
     @classmethod
-    def _proxies_are_networks(cls, value: str) -> str:
+    def _lists_networks(cls, value: str) -> str:
         trusted_networks(value)  # raises ValueError naming the address it cannot read
         return value
 
@@ -77,6 +89,8 @@ class Settings(BaseSettings):
         if self.environment is not Environment.DEVELOPMENT:
             self._refuse_development_keys()
             self._check_public_url()
+        if self.environment is Environment.PRODUCTION and self.insecure_cookies:
+            raise ValueError("YMS_INSECURE_COOKIES must not be set in production")
         self._check_payments()
         return self
 
@@ -113,6 +127,11 @@ class Settings(BaseSettings):
         elif self.environment is not Environment.DEVELOPMENT:
             # The fake says every payment it is told to is paid: no money would be taken.
             raise ValueError("YMS_PAYMENTS must be govuk-pay outside development")
+
+    @property
+    def database_connections(self) -> int:
+        """The most connections one process's pool hands out at once."""
+        return self.database_pool_size + self.database_max_overflow
 
     @property
     def is_sqlite(self) -> bool:

@@ -14,7 +14,7 @@ from yms.platform.clock import today
 from yms.platform.web import forms
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.status import services, sharing
@@ -86,9 +86,9 @@ def new_code_page(request: Request) -> Response:
 
 
 @router.post("/share-codes/new")
-async def new_code(request: Request) -> Response:
+def new_code(request: Request) -> Response:
     """Make the code and show it, once."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id = require_role(request, HOLDER)
     statuses = _in_force(request, account_id)
     if not statuses:
@@ -140,9 +140,9 @@ def revoke_page(request: Request, code_id: str) -> Response:
 
 
 @router.post("/share-codes/{code_id}/revoke")
-async def revoke(request: Request, code_id: str) -> Response:
+def revoke(request: Request, code_id: str) -> Response:
     """Cancel the code: it stops working at once."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id = require_role(request, HOLDER)
     number = _code_id(code_id)
     ctx = context_of(request)

@@ -17,7 +17,7 @@ from yms.platform.web import forms
 from yms.platform.web.access import TooManyAttemptsError
 from yms.platform.web.clients import client_address
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
@@ -56,9 +56,9 @@ def check_form(request: Request) -> Response:
 
 
 @router.post("/check-a-status")
-async def check(request: Request) -> Response:
+def check(request: Request) -> Response:
     """Check the code: a match goes to its answer page; any miss gets the one "no match" page."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     typed: dict[str, object] = {
         "share_code": forms.text(form, "share-code"),
         "verifier": forms.text(form, "verifier"),

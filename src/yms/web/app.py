@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import partial
 from pathlib import Path
 
@@ -24,13 +26,22 @@ from yms.ballot import api as ballot_api
 from yms.ballot import web as ballot_web
 from yms.eligibility import api as eligibility_api
 from yms.eligibility import web as eligibility_web
+from yms.platform import metrics
 from yms.platform.context import ServiceContext
 from yms.platform.mail import outbox_page
 from yms.platform.payments import fake_page
 from yms.platform.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
-from yms.platform.web.clients import trusted_networks
+from yms.platform.web.clients import LOOPBACK, trusted_networks
 from yms.platform.web.errors import install_error_pages
 from yms.platform.web.headers import SecurityHeadersMiddleware
+from yms.platform.web.metrics import RequestMetricsMiddleware
+from yms.platform.web.metrics import router as metrics_router
+from yms.platform.web.overload import (
+    DEFAULT_CAPACITY,
+    AdmissionMiddleware,
+    Capacity,
+    size_thread_pool,
+)
 from yms.platform.web.paths import ControlCharacterPathMiddleware
 from yms.platform.web.ratelimit import RateLimits
 from yms.platform.web.session_middleware import SessionMiddleware
@@ -47,6 +58,7 @@ HERE = Path(__file__).parent
 # In the order they are matched: a feature's fixed paths before another's catch-alls.
 ROUTERS = (
     health.router,
+    metrics_router,
     pages.router,
     schemes_web.router,
     eligibility_web.router,
@@ -79,12 +91,29 @@ BODY_LIMITS = {
 }
 
 
+def _lifespan(capacity: Capacity) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        size_thread_pool(capacity)  # as many threads as the database pool has connections
+        yield
+        metrics.process_ended()
+
+    return lifespan
+
+
 def create_app(
-    ctx: ServiceContext, *, secure_cookies: bool = True, trusted_proxies: str = ""
+    ctx: ServiceContext,
+    *,
+    secure_cookies: bool = True,
+    trusted_proxies: str = "",
+    metrics_from: str = LOOPBACK,
+    capacity: Capacity = DEFAULT_CAPACITY,
 ) -> FastAPI:
     """The web service on `ctx`; cookies are `Secure` unless told otherwise (plain-HTTP dev).
 
-    `trusted_proxies` lists the proxies whose ``X-Forwarded-For`` names the client.
+    `trusted_proxies` lists the proxies whose ``X-Forwarded-For`` names the client;
+    `metrics_from` the networks that may read ``/metrics``; `capacity` what one
+    process takes on at once (`yms.platform.web.overload`).
     """
     app = FastAPI(
         title="yms",
@@ -93,9 +122,11 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan(capacity),
     )
     app.state.ctx = ctx
     app.state.trusted_proxies = trusted_networks(trusted_proxies)
+    app.state.metrics_from = trusted_networks(metrics_from)
     app.state.rate_limits = RateLimits(ctx.database, ctx.identity_key, ctx.clock)
     app.state.role_of = partial(account_services.role_of, ctx)
     app.state.home_of = accounts_web.home_of
@@ -103,8 +134,13 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, default=DEFAULT_MAX_BODY_BYTES, limits=BODY_LIMITS)
     app.add_middleware(ControlCharacterPathMiddleware)
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
+    # Before the session is loaded (a database read), so a busy process turns work away
+    # without touching the database; inside the headers, so its answer gets them too.
+    app.add_middleware(AdmissionMiddleware, capacity=capacity)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(RequestMetricsMiddleware)  # outermost: every answer counted, 503s too
+    metrics.watch_pool(ctx.database.engine)
     app.mount("/static/yms", StaticFiles(directory=HERE / "public"), name="public")
     app.mount("/static", StaticFiles(directory=HERE / "static", check_dir=False), name="static")
     for router in ROUTERS:

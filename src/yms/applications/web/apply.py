@@ -28,7 +28,7 @@ from yms.platform.context import ServiceContext
 from yms.platform.payments.provider import PaymentProviderError
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form, csrf_form_in_thread
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.platform.web.templating import translations
@@ -296,9 +296,9 @@ def _declaration_problems(
 
 
 @router.post("/applications/{case_ref}/declaration")
-async def declare_and_pay(request: Request, case_ref: str) -> Response:
+def declare_and_pay(request: Request, case_ref: str) -> Response:
     """Record the declaration and send the applicant to pay (once, however often clicked)."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id, application = _load(request, case_ref)
     if application.state is not ApplicationState.DRAFT:
         return _see_other(_base(application))
@@ -449,9 +449,9 @@ def withdraw_page(request: Request, case_ref: str) -> Response:
 
 
 @router.post("/applications/{case_ref}/withdraw")
-async def withdraw(request: Request, case_ref: str) -> Response:
+def withdraw(request: Request, case_ref: str) -> Response:
     """Withdraw the application, if the applicant says yes."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id, application = _load(request, case_ref)
     choice = form.get("withdraw")
     if choice not in {"yes", "no"}:
@@ -488,9 +488,9 @@ def question(request: Request, case_ref: str, slug: str) -> Response:
 
 
 @router.post("/applications/{case_ref}/{slug}")
-async def answer(request: Request, case_ref: str, slug: str) -> Response:
+def answer(request: Request, case_ref: str, slug: str) -> Response:
     """Save an answer to the draft and go on."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id, application = _load(request, case_ref)  # the role first: nothing leaks to others
     if slug not in APPLY_STEP_BY_SLUG:
         raise HTTPException(status_code=404)

@@ -10,7 +10,7 @@ from yms.applications.services import places
 from yms.kernel.errors import NotFoundError
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import _, text
 from yms.platform.web.rendering import render
 
@@ -42,9 +42,9 @@ def brakes(request: Request, released: str = "") -> Response:
 
 
 @router.post("/brakes/release")
-async def release(request: Request) -> Response:
+def release(request: Request) -> Response:
     """Release one brake, once the operator has confirmed it: grants resume for its period."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     operator_id = require_role(request, Role.OPERATOR)
     scheme_id, allocation_id, period = (
         text(form, "scheme"),

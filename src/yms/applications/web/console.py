@@ -39,7 +39,7 @@ from yms.platform.clock import today
 from yms.platform.context import ServiceContext
 from yms.platform.web.access import require_any_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import _, text
 from yms.platform.web.rendering import render
 from yms.platform.web.tags import Tag
@@ -518,13 +518,13 @@ def evidence_file(request: Request, case_ref: str, evidence_id: str) -> Response
     )
 
 
-async def _act(
+def _act(
     request: Request,
     case_ref: str,
     action: str,
 ) -> Response:
     """Run one action on the case from its form; back to the case, or the page with the error."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id, role = _staff(request)
     ctx = context_of(request)
     typed: dict[str, object] = {key: form.get(key) for key in form if key != "csrf_token"}
@@ -586,36 +586,36 @@ def _do(ctx: ServiceContext, case_ref: str, action: str, account_id: str, form: 
 
 
 @router.post("/casework/{case_ref}/request-evidence")
-async def request_evidence(request: Request, case_ref: str) -> Response:
+def request_evidence(request: Request, case_ref: str) -> Response:
     """Ask the applicant for more evidence (they are e-mailed and see what is asked)."""
-    return await _act(request, case_ref, "request-evidence")
+    return _act(request, case_ref, "request-evidence")
 
 
 @router.post("/casework/{case_ref}/grant")
-async def grant(request: Request, case_ref: str) -> Response:
+def grant(request: Request, case_ref: str) -> Response:
     """Grant: a place is taken and a status given, or the page says why it cannot be."""
-    return await _act(request, case_ref, "grant")
+    return _act(request, case_ref, "grant")
 
 
 @router.post("/casework/{case_ref}/refuse")
-async def propose_refusal(request: Request, case_ref: str) -> Response:
+def propose_refusal(request: Request, case_ref: str) -> Response:
     """Propose a refusal with its reasons; another senior caseworker must confirm it."""
-    return await _act(request, case_ref, "refuse")
+    return _act(request, case_ref, "refuse")
 
 
 @router.post("/casework/{case_ref}/confirm-refusal")
-async def confirm_refusal(request: Request, case_ref: str) -> Response:
+def confirm_refusal(request: Request, case_ref: str) -> Response:
     """Confirm another caseworker's refusal (a senior caseworker who did not propose it)."""
-    return await _act(request, case_ref, "confirm-refusal")
+    return _act(request, case_ref, "confirm-refusal")
 
 
 @router.post("/casework/{case_ref}/return-refusal")
-async def return_refusal(request: Request, case_ref: str) -> Response:
+def return_refusal(request: Request, case_ref: str) -> Response:
     """Send a proposed refusal back to the queue, saying why."""
-    return await _act(request, case_ref, "return-refusal")
+    return _act(request, case_ref, "return-refusal")
 
 
 @router.post("/casework/{case_ref}/review")
-async def decide_review(request: Request, case_ref: str) -> Response:
+def decide_review(request: Request, case_ref: str) -> Response:
     """Decide an administrative review (a senior caseworker who took no part in the refusal)."""
-    return await _act(request, case_ref, "review")
+    return _act(request, case_ref, "review")

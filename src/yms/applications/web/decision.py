@@ -19,7 +19,7 @@ from yms.applications.services.evidence import add_evidence
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form, csrf_form_in_thread
 from yms.platform.web.forms import _, text
 from yms.platform.web.rendering import render
 from yms.status import services as status
@@ -149,9 +149,9 @@ def review_page(request: Request, case_ref: str) -> Response:
 
 
 @router.post("/applications/{case_ref}/review")
-async def ask_for_review(request: Request, case_ref: str) -> Response:
+def ask_for_review(request: Request, case_ref: str) -> Response:
     """Ask for the review; a senior caseworker who took no part in the refusal decides it."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id, application = _load(request, case_ref)
     grounds = text(form, "grounds")
     try:

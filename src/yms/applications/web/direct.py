@@ -17,7 +17,7 @@ from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import _
 from yms.platform.web.rendering import render
 from yms.schemes.domain.scheme import Arrangement, Scheme, SchemeStatus
@@ -91,9 +91,9 @@ def new(request: Request, scheme: str = "", arrangement: str = "") -> Response:
 
 
 @router.post("/apply/new")
-async def start(request: Request) -> Response:
+def start(request: Request) -> Response:
     """Start the application (or carry on with the one in progress)."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id = require_role(request, "applicant")
     unconfirmed = _unconfirmed(request, account_id)
     if unconfirmed is not None:

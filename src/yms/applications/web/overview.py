@@ -17,7 +17,7 @@ from yms.platform.clock import today
 from yms.platform.web import forms
 from yms.platform.web.access import require_role
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 
@@ -89,9 +89,9 @@ def invitation_page(request: Request, invitation_ref: str) -> Response:
 
 
 @router.post("/invitations/{invitation_ref}")
-async def answer_invitation(request: Request, invitation_ref: str) -> Response:
+def answer_invitation(request: Request, invitation_ref: str) -> Response:
     """Accept (then apply) or decline."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     account_id = require_role(request, "applicant")
     entry = _mine(request, account_id, invitation_ref)
     if entry is None:

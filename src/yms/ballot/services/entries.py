@@ -33,6 +33,7 @@ from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.identity import Identity, InvalidPassportNumberError
 from yms.kernel.validation import FieldProblem
 from yms.platform.clock import today
+from yms.platform import metrics
 from yms.platform.context import ServiceContext
 from yms.schemes.domain.scheme import Allocation, Scheme
 
@@ -240,6 +241,7 @@ def _attempt(
         _check_eligible(ctx, window, request)
         entry = _inserted(session, ctx, window, request, identity_hash)
         if entry is not None:
+            uow.after_commit(metrics.entry_accepted)  # counted once, when it is for good
             return _receipt(entry, window, created=True)
         return _existing(session, window, request, identity_hash)
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -220,6 +220,13 @@ def jobs(database: Database, *, state: JobState | None = None, limit: int = 100)
             )
             for row in session.scalars(query)
         ]
+
+
+def count(database: Database, state: JobState) -> int:
+    """How many jobs are in `state` now (the state's index answers it)."""
+    query = select(func.count()).select_from(Job).where(Job.state == state.value)
+    with database.reading() as session:
+        return session.scalar(query) or 0
 
 
 def retry(session: Session, job_id: int, *, now: datetime) -> bool:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from yms.platform.payments.provider import FakePaymentProvider, PaymentNotFoundError
 from yms.platform.web.context import context_of
-from yms.platform.web.csrf import csrf_form
+from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.rendering import render
 
 router = APIRouter(prefix="/fake-pay", include_in_schema=False)
@@ -42,9 +42,9 @@ def payment_page(request: Request, payment_id: str) -> Response:
 
 
 @router.post("/{payment_id}")
-async def finish(request: Request, payment_id: str) -> Response:
+def finish(request: Request, payment_id: str) -> Response:
     """End the payment as chosen, and return to the service."""
-    form = await csrf_form(request)
+    form = csrf_form_in_thread(request)
     provider = _provider(request)
     if provider is None:
         return render(request, "errors/404.html", status=404, form=False)

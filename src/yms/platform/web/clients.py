@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the settings read this module too, and need no web framewor
     from fastapi import Request
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+#: This machine only, as a list of networks (IPv4 and IPv6 loopback).
+LOOPBACK = "127.0.0.1/32,::1"
 
 
 def trusted_networks(text: str) -> tuple[Network, ...]:
@@ -27,7 +29,8 @@ def trusted_networks(text: str) -> tuple[Network, ...]:
     )
 
 
-def _trusted(address: str, networks: Sequence[Network]) -> bool:
+def within(address: str, networks: Sequence[Network]) -> bool:
+    """Whether `address` is in one of `networks` (an address that cannot be read is in none)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -37,11 +40,11 @@ def _trusted(address: str, networks: Sequence[Network]) -> bool:
 
 def client_of(peer: str, forwarded_for: str | None, networks: Sequence[Network]) -> str:
     """The client's address, given the socket's `peer` and the ``X-Forwarded-For`` header."""
-    if not forwarded_for or not _trusted(peer, networks):
+    if not forwarded_for or not within(peer, networks):
         return peer
     hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
     for hop in reversed(hops):
-        if not _trusted(hop, networks):
+        if not within(hop, networks):
             return hop
     return hops[0] if hops else peer  # every hop a trusted proxy: the first is the origin
 

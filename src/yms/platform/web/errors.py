@@ -14,6 +14,7 @@ from yms.platform.logs import describe_exception
 from yms.platform.web.access import SignInRequiredError, TooManyAttemptsError
 from yms.platform.web.body_limit import BodyTooLargeError, too_large
 from yms.platform.web.csrf import CsrfError
+from yms.platform.web.overload import busy
 from yms.platform.web.paths import not_found
 from yms.platform.web.problems import is_api, problem
 from yms.platform.web.rendering import render
@@ -23,7 +24,13 @@ UNAVAILABLE_RETRY_AFTER = 5  # seconds: a database restart or failover takes abo
 
 
 def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per kind of error
-    """Answer every kind of error as a page or a problem document, never a stack trace."""
+    """Answer every kind of error as a page or a problem document, never a stack trace.
+
+    A handler that renders a page is a plain function, which Starlette runs in the
+    thread pool: the page's navigation asks the database for a signed-in person's
+    role, and that must not hold up the event loop (nor, if the pool is exhausted,
+    stall it for the pool's timeout).
+    """
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_first(request: Request, error: SignInRequiredError) -> Response:
@@ -32,7 +39,7 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         return RedirectResponse(f"/sign-in?next={error.detail}", status_code=303)
 
     @app.exception_handler(TooManyAttemptsError)
-    async def too_many(request: Request, error: TooManyAttemptsError) -> Response:
+    def too_many(request: Request, error: TooManyAttemptsError) -> Response:
         response: Response = (
             problem(429, "Too many attempts", "Wait a minute.", kind="rate-limited")
             if is_api(request)
@@ -41,12 +48,12 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         response.headers.update(error.headers or {"Retry-After": "60"})
         return response
 
-    # The database unreachable (restarting, failing over), its pool exhausted, or a lock
-    # given up on: nothing was done, and the same request a moment later will work.
+    # The database unreachable (restarting, failing over) or a lock given up on: nothing
+    # was done, and the same request a moment later will work. A plain function, so the
+    # page (which may read the session) is rendered off the event loop.
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    @app.exception_handler(PoolTimeoutError)
-    async def unavailable(request: Request, error: Exception) -> Response:
+    def unavailable(request: Request, error: Exception) -> Response:
         log.warning("request.unavailable", error=type(error).__name__)
         response: Response = (
             problem(
@@ -61,17 +68,22 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response
 
+    # No connection free within YMS_DATABASE_POOL_TIMEOUT: the service is saturated, not broken.
+    @app.exception_handler(PoolTimeoutError)
+    async def pool_exhausted(request: Request, _error: PoolTimeoutError) -> Response:
+        return busy(request)
+
     @app.exception_handler(CsrfError)
-    async def csrf_failed(request: Request, _error: CsrfError) -> Response:
+    def csrf_failed(request: Request, _error: CsrfError) -> Response:
         return render(request, "errors/csrf.html", status=400, form=False)
 
     @app.exception_handler(BodyTooLargeError)
-    async def body_too_large(request: Request, error: BodyTooLargeError) -> Response:
+    def body_too_large(request: Request, error: BodyTooLargeError) -> Response:
         return too_large(request, error)
 
     # Starlette's own class, so its errors (a malformed multipart form) get pages too.
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException) -> Response:
+    def http_error(request: Request, error: HTTPException) -> Response:
         if is_api(request):
             return problem(error.status_code, str(error.detail), str(error.detail), kind="http")
         pages = {403: "errors/403.html", 404: "errors/404.html"}
@@ -79,7 +91,7 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         return render(request, template, status=error.status_code, form=False)
 
     @app.exception_handler(404)
-    async def nothing_here(request: Request, _error: Exception) -> Response:
+    def nothing_here(request: Request, _error: Exception) -> Response:
         return not_found(request)
 
     @app.exception_handler(RequestValidationError)
@@ -87,7 +99,7 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         return problem(422, "Invalid request", str(error.errors()[0]["msg"]), kind="invalid-input")
 
     @app.exception_handler(Exception)
-    async def crashed(request: Request, error: Exception) -> Response:
+    def crashed(request: Request, error: Exception) -> Response:
         # The route's template, not the path, which may hold a token (/reset-password/...);
         # the exception described without its message or locals, however logs are set up.
         route = getattr(request.scope.get("route"), "path", None)
