@@ -8,7 +8,7 @@ step leaves. Then, over loopback, with `wrk` (Debian's package; the scripts are
 in benchmarks/surge/) as a load balancer would send it, with ``X-Forwarded-For``
 from many addresses:
 
-1. the floor: a minimal insert-only endpoint (benchmarks/surge_minimal.py, one
+1. the floor: a minimal insert-only endpoint (benchmarks/surge/minimal.py, one
    INSERT committed per request) served by uvicorn with yms's worker count;
 2. ``GET /healthz`` on `yms serve` in production settings, at full load;
 3. API entries (``POST /api/v1/ballot-windows/{id}/entries``, bearer token and
@@ -71,8 +71,7 @@ from yms.platform.settings import Settings
 from yms.platform.web.session_middleware import COOKIE
 from yms.platform.web.tables import WebSession
 
-HERE = Path(__file__).parent
-LUA = HERE / "surge"
+LUA = Path(__file__).parent / "surge"  # the wrk scripts, and the minimal endpoint's app
 SCHEME, ALLOCATION, NATIONALITY = "uk-yms", "hong-kong-2025", "HK"
 GOAL_RATE, GOAL_P99_MS, GOAL_SECONDS = 3000, 100.0, 60
 GOAL_OF_HEALTHZ, GOAL_OF_MINIMAL = 0.35, 0.6
@@ -717,10 +716,7 @@ def prepare(
     add_accounts(engine, ctx, people, plan.accounts)
     tokens = add_api_tokens(engine, ctx, people, plan.accounts)
     add_sessions(engine, ctx, people, plan.form_accounts, plan.form_windows)
-    from surge_minimal import CREATE  # noqa: PLC0415 - beside this file
-
     with engine.begin() as connection:
-        connection.execute(text(CREATE))
         connection.execute(text("ANALYZE"))
     print(
         f"{plan.accounts:,} accounts{' with API tokens' if tokens else ''}, "
@@ -800,9 +796,9 @@ def floor(bench: Bench, database_url: str, workers: int) -> Step:
         sys.executable,
         "-m",
         "uvicorn",
-        "surge_minimal:app",
+        "minimal:app",
         "--app-dir",
-        str(HERE),
+        str(LUA),
         "--host",
         "127.0.0.1",
         "--port",

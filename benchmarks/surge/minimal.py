@@ -9,7 +9,7 @@ uvicorn settings and number of workers as yms, on the same database, and prints
 yms's rate as a share of this one's. ``GET /healthz`` answers without the database.
 
     SURGE_MINIMAL_DATABASE_URL=postgresql://... SURGE_MINIMAL_POOL=16 \
-        python -m uvicorn surge_minimal:app --app-dir benchmarks --workers 2
+        python -m uvicorn minimal:app --app-dir benchmarks/surge --workers 2
 """
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ class Pool:
         self._idle: asyncio.Queue[psycopg.AsyncConnection] = asyncio.Queue()
 
     async def open(self) -> None:
-        """Connect `size` connections."""
+        """Connect `size` connections, and make the table if no worker has yet."""
+        async with await psycopg.AsyncConnection.connect(self.url) as first, first.transaction():
+            # Workers start together: the lock makes one of them create the table.
+            await first.execute("SELECT pg_advisory_xact_lock(4242)")
+            await first.execute(CREATE)
         for _ in range(self.size):
             # Autocommit: the INSERT is its own transaction, committed (and, with
             # synchronous_commit on, flushed) before the answer, in one round trip.
