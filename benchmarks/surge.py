@@ -638,6 +638,7 @@ class Plan:
     workers: int
     pool: int
     threads: int
+    delay_ms: int = 0
 
     @property
     def api_windows(self) -> list[str]:
@@ -672,6 +673,12 @@ def parse() -> tuple[Plan, str | None]:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
     parser.add_argument("--pool", type=int, default=10, help="database pool per worker (x2 burst)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument(
+        "--delay-ms",
+        type=int,
+        default=0,
+        help="entry steps: each connection waits this long before each request (paced rates)",
+    )
     parser.add_argument("--postgres-url", help="a server to use instead of a throwaway one")
     args = parser.parse_args()
     connections = (
@@ -688,6 +695,7 @@ def parse() -> tuple[Plan, str | None]:
         workers=args.workers,
         pool=args.pool,
         threads=args.threads,
+        delay_ms=args.delay_ms,
     )
     return plan, args.postgres_url
 
@@ -755,6 +763,7 @@ class Bench:
         """One wrk run against `base` (at full load for `--seconds` unless told), printed."""
         variables = {**self.common, **variables}
         if "SURGE_WINDOW" in variables:  # an entry step: keep what clients were told
+            variables["SURGE_DELAY_MS"] = str(self.plan.delay_ms)
             acks = self.folder / "acks" / variables["SURGE_WINDOW"]
             acks.mkdir(parents=True)
             variables["SURGE_ACKS"] = str(acks)
@@ -808,6 +817,10 @@ def floor(bench: Bench, database_url: str, workers: int) -> Step:
         "--log-level",
         "warning",
         "--no-access-log",
+        "--http",  # as `yms serve` runs uvicorn
+        "httptools",
+        "--loop",
+        "uvloop",
     ]
     entries = {"SURGE_METHOD": "POST", "SURGE_PATH": "/entries"}
     with serving(command, env, bench.folder / "minimal.log") as base:
