@@ -53,6 +53,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -79,6 +80,8 @@ BORN = datetime(1998, 1, 1, 12, tzinfo=UTC)  # noon, so a day's seconds never cr
 BIRTHDAYS = 2500  # dates of birth 1998-2004: every entrant within the scheme's ages
 WRK_TIMEOUT = "10s"  # above any answer a client would wait for; beyond it wrk counts a timeout
 ROWS_PER_INSERT = 5000
+MINIMAL_POOL = 16  # connections per worker of the minimal endpoint
+YMS_POOL_AT_MOST = 50  # room for yms's own pool per worker when --pool leaves it to yms
 try:  # the API's bearer tokens carry this prefix (yms.accounts.domain, with access tokens)
     from yms.accounts.domain import API_TOKEN_PREFIX as TOKEN_PREFIX
 except ImportError:
@@ -87,11 +90,15 @@ except ImportError:
 
 @dataclass(frozen=True)
 class Population:
-    """How account `i`'s credentials and identity are made (printf formats Lua uses too)."""
+    """How account `i`'s credentials and identity are made (printf formats Lua uses too).
+
+    Tokens and session cookies follow from the run's salt, not from 256 random bits
+    each: good for a throwaway database, never for one anyone signs in to.
+    """
 
     salt: str
 
-    @property
+    @cached_property
     def formats(self) -> dict[str, str]:
         """The formats, as the environment of the wrk scripts."""
         return {
@@ -226,12 +233,13 @@ def fresh_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def production_environment(database_url: str, folder: Path, *, pool_size: int) -> dict[str, str]:
+def production_environment(
+    database_url: str, folder: Path, *, pool_size: int | None
+) -> dict[str, str]:
     """`YMS_*` settings as production requires them (fresh keys; payments configured, unused)."""
     return {
         "YMS_ENVIRONMENT": "production",
         "YMS_DATABASE_URL": database_url,
-        "YMS_DATABASE_POOL_SIZE": str(pool_size),
         "YMS_IDENTITY_KEY": secrets.token_urlsafe(48),
         "YMS_DATA_KEY": Fernet.generate_key().decode("ascii"),
         "YMS_PUBLIC_URL": "https://surge.example.org",
@@ -239,7 +247,7 @@ def production_environment(database_url: str, folder: Path, *, pool_size: int) -
         "YMS_PAY_API_KEY": "surge-benchmark-takes-no-payments",
         "YMS_TRUSTED_PROXIES": "127.0.0.1",
         "YMS_EVIDENCE_DIR": str(folder / "evidence"),
-    }
+    } | ({"YMS_DATABASE_POOL_SIZE": str(pool_size)} if pool_size else {})
 
 
 def open_windows(ctx: ServiceContext, names: Sequence[str]) -> None:
@@ -636,7 +644,7 @@ class Plan:
     sustain: float
     connections: list[int]
     workers: int
-    pool: int
+    pool: int | None  # yms's database pool per worker; None: as yms sizes it
     threads: int
     delay_ms: int = 0
 
@@ -671,7 +679,9 @@ def parse() -> tuple[Plan, str | None]:
         "--sustain", type=float, default=60.0, help="seconds at the best API step (0: none)"
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
-    parser.add_argument("--pool", type=int, default=10, help="database pool per worker (x2 burst)")
+    parser.add_argument(
+        "--pool", type=int, help="yms's database pool per worker (default: yms's own)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument(
         "--delay-ms",
@@ -800,7 +810,7 @@ class Bench:
 
 def floor(bench: Bench, database_url: str, workers: int) -> Step:
     """The minimal insert-only endpoint at full load, served like yms (uvicorn, same workers)."""
-    env = {"SURGE_MINIMAL_DATABASE_URL": database_url, "SURGE_MINIMAL_POOL": str(bench.plan.pool)}
+    env = {"SURGE_MINIMAL_DATABASE_URL": database_url, "SURGE_MINIMAL_POOL": str(MINIMAL_POOL)}
     command = [
         sys.executable,
         "-m",
@@ -942,11 +952,11 @@ def main() -> None:
     print(
         f"surge: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the run; "
         f"{workers} worker(s){'' if workers_ok else ' (this yms serve has no --workers)'}, "
-        f"database pool {plan.pool}(+{plan.pool}) each; wrk with {plan.threads} threads",
+        f"database pool {plan.pool or 'as yms sizes it'}; wrk with {plan.threads} threads",
         flush=True,
     )
     # yms's pools and overflow, the minimal endpoint's pools, and the benchmark's own.
-    max_connections = workers * plan.pool * 3 + 30
+    max_connections = workers * (2 * (plan.pool or YMS_POOL_AT_MOST) + MINIMAL_POOL) + 30
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="yms-surge.")))
         admin = postgres_url or stack.enter_context(throwaway_postgres(max_connections))
