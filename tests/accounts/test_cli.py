@@ -58,3 +58,39 @@ def test_bad_input_is_one_line_and_exit_2(yms_db: Yms, args: tuple[str, ...], me
     ran = yms_db(*args, input="a good long password\n" * 2)
     assert ran.code == 2
     assert message in ran.stderr
+
+
+def test_tokens_made_listed_and_revoked_at_the_command_line(
+    yms_db: Yms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YMS_ACTOR", "op-lead")
+    assert (
+        yms_db("accounts", "create", "ana@example.org", input="a good long password\n" * 2).code
+        == 0
+    )
+    made = yms_db("tokens", "create", "ana@example.org", "--name", "entry script", "--days", "3")
+    assert made.code == 0, made.stderr
+    comment, secret = made.stdout.strip().splitlines()[-2:]
+    token_id = comment.split(",")[0].removeprefix("# ")
+    assert secret.startswith("yms_at_")
+    listed = yms_db("tokens", "list", "ana@example.org")
+    assert f"{token_id}  entry script" in listed.stdout
+    assert secret not in listed.stdout
+    revoked = yms_db("tokens", "revoke", "ana@example.org", token_id)
+    assert revoked.stdout.strip() == f"{token_id}: revoked"
+    assert "revoked" in yms_db("tokens", "list", "ana@example.org").stdout
+    exported = yms_db("audit", "export").stdout
+    assert '"action":"access_token.created"' in exported.replace(" ", "")
+    assert secret not in exported
+
+
+def test_a_token_for_a_bad_lifetime_or_no_account_is_refused(yms_db: Yms) -> None:
+    assert (
+        yms_db("accounts", "create", "ana@example.org", input="a good long password\n" * 2).code
+        == 0
+    )
+    too_long = yms_db("tokens", "create", "ana@example.org", "--days", "400")
+    assert too_long.code != 0
+    assert "1 to 365 days" in too_long.stderr
+    nobody = yms_db("tokens", "create", "nobody@example.org")
+    assert nobody.code != 0

@@ -67,6 +67,7 @@ GET_ROUTES = {
     "/casework/{case_ref}/{action}": "staff",  # back to the case: an action's address as a page
     "/api/v1/schemes": "anyone",
     "/share-codes": "applicant",
+    "/account/tokens": "applicant",
     "/share-codes/new": "applicant",
     "/share-codes/{code_id}/revoke": "applicant",
     "/check-a-status": "anyone",
@@ -106,6 +107,8 @@ FORM_POSTS = {
     "/share-codes/new",
     "/share-codes/{code_id}/revoke",
     "/check-a-status",
+    "/account/tokens",
+    "/account/tokens/{token_id}/revoke",
 }
 API_POSTS = {
     "/api/v1/eligibility",
@@ -125,6 +128,7 @@ SAMPLE = {
     "{code_id}": "1",
     "{check_ref}": "CHK-0000-0000-0000",
     "{action}": "grant",
+    "{token_id}": "tok_0000",
 }
 STAFF = {"caseworker", "senior_caseworker"}
 

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from tests.applications.test_web import PDF, PNG, started_application
 from tests.ballot.builders import hong_kong_window
 from tests.fixtures.web import Browser
+from yms.accounts import access_tokens
 from yms.accounts import services as accounts
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
-from yms.platform.web.ratelimit import default_limits
 from yms.schemes.domain.documents import DocumentKind
 
 T = TypeVar("T")
@@ -166,7 +166,7 @@ def no_5xx(response: httpx.Response) -> None:
 
 def fresh_limits(browser: Browser) -> None:
     """Forget the rate limits' counts, so each example reaches the form behind them."""
-    browser.client.app.state.rate_limits = default_limits()  # type: ignore[attr-defined]
+    browser.client.app.state.rate_limits.forget()  # type: ignore[attr-defined]
 
 
 # --- the check journey -------------------------------------------------------------------
@@ -361,8 +361,10 @@ def bodies(shaped: st.SearchStrategy[Any]) -> st.SearchStrategy[bytes]:
 
 def test_the_api_survives_any_body(browser: Browser, web_ctx: ServiceContext) -> None:
     hong_kong_window(web_ctx)
-    accounts.create_account(web_ctx, "ana@example.org", "a good long password", confirmed=True)
-    auth = ("ana@example.org", "a good long password")
+    ana = accounts.create_account(
+        web_ctx, "ana@example.org", "a good long password", confirmed=True
+    )
+    token = access_tokens.create_access_token(web_ctx, ana, name="fuzz").secret
 
     @FUZZ
     @examples(*({"applicant": raw, "entry": raw} for raw in RAW))
@@ -375,8 +377,7 @@ def test_the_api_survives_any_body(browser: Browser, web_ctx: ServiceContext) ->
             browser.client.post(
                 "/api/v1/ballot-windows/hk-2026-1/entries",
                 content=entry,
-                headers=json_type,
-                auth=auth,
+                headers={**json_type, "authorization": f"Bearer {token}"},
             )
         )
 

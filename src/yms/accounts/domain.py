@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from enum import StrEnum
 
@@ -57,3 +58,36 @@ def check_password(password: str, email: str) -> None:
         raise InvalidInputError(
             [FieldProblem("password", "Password must not be your email address")]
         )
+
+
+# An API access token: a prefix that says what it is (so secret scanners and people can
+# spot one pasted where it should not be), then 256 random bits.
+API_TOKEN_PREFIX = "yms_at_"  # noqa: S105 - a label, not a secret
+API_TOKEN_DAYS, API_TOKEN_MAX_DAYS = 30, 365
+API_TOKEN_NAME_MAX = 64
+
+
+def hash_api_token(token: str) -> bytes:
+    """The SHA-256 digest an access token is stored and found by (the token is never kept).
+
+    A plain hash, not a slow one: the token has 256 random bits, so there is
+    nothing to guess, and the API checks it on every request.
+    """
+    return hashlib.sha256(token.encode("utf-8")).digest()
+
+
+def check_api_token_request(name: str, days: int) -> str:
+    """The token's name, trimmed; raises `InvalidInputError` for a bad name or lifetime."""
+    problems = []
+    label = name.strip()
+    if not label:
+        problems.append(FieldProblem("name", "Enter a name for the token, like 'entry script'"))
+    elif len(label) > API_TOKEN_NAME_MAX:
+        problems.append(
+            FieldProblem("name", f"Name must be {API_TOKEN_NAME_MAX} characters or fewer")
+        )
+    if not 1 <= days <= API_TOKEN_MAX_DAYS:
+        problems.append(FieldProblem("days", f"A token lasts from 1 to {API_TOKEN_MAX_DAYS} days"))
+    if problems:
+        raise InvalidInputError(problems)
+    return label

@@ -46,3 +46,17 @@ class AccountToken(Base):
     # A confirmation link sent by signing up again before confirming carries the password
     # chosen then (Argon2id), which the account takes when the link confirms it.
     password_hash: Mapped[str | None] = mapped_column(String(256))
+
+
+class ApiToken(Base):
+    """A bearer token an account holder made for the API: kept as its SHA-256 digest only."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

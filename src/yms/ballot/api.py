@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from yms.accounts import services as accounts
+from yms.accounts import access_tokens
 from yms.ballot.services.entries import EntryReceipt, EntryRequest, enter_ballot
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
-from yms.platform.context import ServiceContext
-from yms.platform.web.access import limited
+from yms.platform.web.access import limited, limited_account
 from yms.platform.web.context import context_of
+from yms.platform.web.idempotency import IDEMPOTENCY_KEY_RULE, is_idempotency_key
 from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
 
@@ -29,27 +28,34 @@ ENTRY_FIELDS = {"passport_number", "nationality", "date_of_birth"}
 OPTIONAL_ENTRY_FIELDS = {"previous_participation"}  # true or false, where the scheme asks
 
 
-def _basic_credentials(request: Request) -> tuple[str, str] | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        email, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return email, password
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def _unauthorised() -> Response:
     response = problem(
-        401, "Sign in", "Give your account's email and password (HTTP Basic).", kind="unauthorised"
+        401,
+        "Access token needed",
+        "Send an access token of your account as 'Authorization: Bearer <token>'. "
+        "Make one on your account's 'API access tokens' page.",
+        kind="unauthorised",
     )
-    response.headers["WWW-Authenticate"] = 'Basic realm="yms", charset="UTF-8"'
+    response.headers["WWW-Authenticate"] = 'Bearer realm="yms"'
     return response
 
 
-def _entry_request(data: object, window_id: str, account_id: str) -> EntryRequest:
+def _idempotency_key(request: Request) -> str | None:
+    """The request's Idempotency-Key header, or `None`; `InvalidInputError` if malformed."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not is_idempotency_key(key):
+        raise InvalidInputError([FieldProblem("Idempotency-Key", IDEMPOTENCY_KEY_RULE)])
+    return key
+
+
+def _entry_request(data: object, window_id: str, account_id: str, key: str | None) -> EntryRequest:
     if not isinstance(data, dict):
         raise InvalidInputError([FieldProblem("", "the body must be a JSON object")])
     allowed = ENTRY_FIELDS | OPTIONAL_ENTRY_FIELDS
@@ -75,16 +81,33 @@ def _entry_request(data: object, window_id: str, account_id: str) -> EntryReques
         born,
         account_id,
         previous_participation=previous,
+        idempotency_key=key,
     )
 
 
-def _enter(
-    ctx: ServiceContext, body: bytes, window_id: str, account_id: str
-) -> EntryReceipt | Response:
-    """The entry made (or found), or the problem that stopped it."""
+def _entrant(request: Request) -> access_tokens.TokenHolder | Response:
+    """The applicant the bearer token names, counted against the limits; else a problem."""
+    limited(request, "ballot-entry")
+    token = _bearer_token(request)
+    holder = access_tokens.holder_of(context_of(request), token) if token else None
+    if holder is None:
+        return _unauthorised()
+    if holder.role != "applicant":
+        return problem(403, "Forbidden", "Only applicants enter ballots.", kind="forbidden")
+    limited_account(request, "ballot-entry-account", holder.account_id)
+    return holder
+
+
+def _enter(request: Request, body: bytes, window_id: str) -> EntryReceipt | Response:
+    """Everything that touches the database, run off the event loop: the entry or a problem."""
+    holder = _entrant(request)
+    if isinstance(holder, Response):
+        return holder
+    ctx = context_of(request)
     try:
-        entry = _entry_request(decode_json(body), window_id, account_id)
-        return enter_ballot(ctx, entry)
+        key = _idempotency_key(request)
+        entry = _entry_request(decode_json(body), window_id, holder.account_id, key)
+        return enter_ballot(ctx, entry, account_confirmed=holder.email_confirmed)
     except MalformedJsonError as error:
         return problem(
             400, "Malformed JSON", f"The body is not valid JSON: {error}.", kind="malformed-json"
@@ -118,31 +141,24 @@ def _enter(
     },
 )
 async def enter(request: Request, window_id: str) -> Response:
-    """Enter a ballot window as the account signing the request (HTTP Basic).
+    """Enter a ballot window as the account whose access token signs the request.
 
-    201 with the entry; 200 with the same entry when the identity already entered
-    from this account; problems: 401, 403, 404, 409 (window not open, or the identity
-    entered from another account), 422 (a field), 429 (too many attempts).
+    ``Authorization: Bearer <token>``; an optional ``Idempotency-Key`` header makes
+    a retry safe: the same key and body answer as the first time did. 201 with the
+    entry; 200 with the same entry when this identity already entered from this
+    account (under another or no key); problems: 401, 403, 404, 409 (window not
+    open, or the identity entered from another account), 422 (a field, or a key
+    reused for another entry), 429 (too many attempts, with Retry-After).
     """
-    limited(request, "ballot-entry")
-    credentials = _basic_credentials(request)
-    if credentials is None:
-        return _unauthorised()
-    ctx = context_of(request)
-    try:
-        signed_in = accounts.sign_in(ctx, *credentials)
-    except RefusedError:
-        return _unauthorised()
-    if signed_in.role != "applicant":
-        return problem(403, "Forbidden", "Only applicants enter ballots.", kind="forbidden")
-    outcome = _enter(ctx, await request.body(), window_id, signed_in.account_id)
+    body = await request.body()
+    outcome = await run_in_threadpool(_enter, request, body, window_id)
     if not isinstance(outcome, EntryReceipt):
         return outcome
     receipt = outcome
-    body = {
+    response = {
         "ref": receipt.ref,
         "window": receipt.window_id,
         "entered_at": receipt.entered_at.isoformat(),
         "seed_commitment": receipt.seed_commitment,
     }
-    return JSONResponse(body, status_code=201 if receipt.created else 200)
+    return JSONResponse(response, status_code=201 if receipt.created else 200)

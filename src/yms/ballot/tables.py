@@ -81,6 +81,8 @@ class BallotEntry(Base):
     nationality: Mapped[str] = mapped_column(String(8))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     draw_position: Mapped[int | None]
+    # The client's Idempotency-Key, if it sent one: a retry with it gets the first answer.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     window: Mapped[BallotWindow] = relationship(back_populates="entries", lazy="raise")
 

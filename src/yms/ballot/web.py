@@ -7,11 +7,13 @@ public entry reference and the seed commitment published when the window opened.
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from yms.accounts import services as accounts
 from yms.ballot.domain.states import InvitationState, WindowState
@@ -29,10 +31,11 @@ from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
 from yms.platform.clock import today
 from yms.platform.web import forms
-from yms.platform.web.access import limited, require_role
+from yms.platform.web.access import limited, limited_account, require_role
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form
 from yms.platform.web.forms import FieldError, _
+from yms.platform.web.idempotency import is_idempotency_key
 from yms.platform.web.problems import problem
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
@@ -239,15 +242,36 @@ def check_answers(request: Request, window_id: str) -> Response:
                 _("whether you have been on this scheme before"),
             )
         )
-    return render(request, "ballots/check_answers.html", window=window, rows=rows)
+    return render(
+        request,
+        "ballots/check_answers.html",
+        window=window,
+        rows=rows,
+        idempotency_key=secrets.token_urlsafe(18),
+    )
+
+
+def _idempotency_key(sent: object) -> str | None:
+    """The form's key, if it is one this service could have made.
+
+    A page from before keys, or an edited one, enters without: the account's one
+    entry per window still holds.
+    """
+    return sent if isinstance(sent, str) and is_idempotency_key(sent) else None
 
 
 @router.post("/ballots/{window_id}/confirm")
 async def confirm(request: Request, window_id: str) -> Response:
     """Enter the ballot. Submitting twice gives the same entry."""
-    await csrf_form(request)
+    form = await csrf_form(request)
+    # The database work runs off the event loop, so one slow commit holds up no one else.
+    return await run_in_threadpool(_confirm, request, window_id, form.get("idempotency_key"))
+
+
+def _confirm(request: Request, window_id: str, key: object) -> Response:
     account_id = require_role(request, "applicant")
     limited(request, "ballot-entry")
+    limited_account(request, "ballot-entry-account", account_id)
     unconfirmed = _unconfirmed(request, account_id)
     if unconfirmed is not None:
         return unconfirmed
@@ -264,9 +288,10 @@ async def confirm(request: Request, window_id: str) -> Response:
         date_of_birth=date.fromisoformat(answers["date_of_birth"]),
         account_id=account_id,
         previous_participation=answers.get("previous_participation"),
+        idempotency_key=_idempotency_key(key),
     )
     try:
-        enter_ballot(visit.ctx, entry)
+        enter_ballot(visit.ctx, entry, account_confirmed=True)  # `_unconfirmed` just looked
     except (RefusedError, InvalidInputError, NotFoundError) as error:
         return render(
             request,

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from yms import __version__
 from yms.accounts import services as account_services
 from yms.accounts import web as accounts_web
+from yms.accounts import web_tokens as account_tokens_web
 from yms.applications import web as applications_web
 from yms.applications.web import apply as apply_web
 from yms.applications.web import brakes as brakes_web
@@ -31,7 +32,7 @@ from yms.platform.web.clients import trusted_networks
 from yms.platform.web.errors import install_error_pages
 from yms.platform.web.headers import SecurityHeadersMiddleware
 from yms.platform.web.paths import ControlCharacterPathMiddleware
-from yms.platform.web.ratelimit import default_limits
+from yms.platform.web.ratelimit import RateLimits
 from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
 from yms.schemes import api as schemes_api
@@ -50,6 +51,7 @@ ROUTERS = (
     schemes_web.router,
     eligibility_web.router,
     accounts_web.router,
+    account_tokens_web.router,
     outbox_page.router,
     brakes_web.router,
     console_web.router,
@@ -94,7 +96,7 @@ def create_app(
     )
     app.state.ctx = ctx
     app.state.trusted_proxies = trusted_networks(trusted_proxies)
-    app.state.rate_limits = default_limits()
+    app.state.rate_limits = RateLimits(ctx.database, ctx.identity_key, ctx.clock)
     app.state.role_of = partial(account_services.role_of, ctx)
     app.state.home_of = accounts_web.home_of
     # Innermost, so what they refuse themselves still gets the session and the headers.

@@ -225,3 +225,53 @@ def test_an_unconfirmed_account_cannot_enter(ctx: ServiceContext) -> None:
     unconfirmed = create_account(ctx, "new@example.org", "a good long password")
     with pytest.raises(RefusedError, match="Confirm your email address before you enter a ballot"):
         enter_ballot(ctx, entry(number=10, account_id=unconfirmed))
+
+
+# --- idempotency keys -------------------------------------------------------------------------
+
+
+def test_a_retry_with_the_key_answers_as_the_first_time(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    alice = entrant(ctx, "alice")
+    keyed = replace(entry(number=7, account_id=alice), idempotency_key="retry-1")
+    first, retry = enter_ballot(ctx, keyed), enter_ballot(ctx, keyed)
+    assert (first.created, retry.created) == (True, True)
+    assert retry.ref == first.ref
+    unkeyed = enter_ballot(ctx, entry(number=7, account_id=alice))
+    assert (unkeyed.ref, unkeyed.created) == (first.ref, False)
+    other_key = enter_ballot(ctx, replace(keyed, idempotency_key="retry-2"))
+    assert (other_key.ref, other_key.created) == (first.ref, False)
+    assert count_entries(ctx) == 1
+
+
+def test_the_key_with_another_identity_is_invalid(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    alice = entrant(ctx, "alice")
+    enter_ballot(ctx, replace(entry(number=7, account_id=alice), idempotency_key="k"))
+    with pytest.raises(InvalidInputError) as raised:
+        enter_ballot(ctx, replace(entry(number=8, account_id=alice), idempotency_key="k"))
+    assert [p.path for p in raised.value.problems] == ["idempotency_key"]
+    assert count_entries(ctx) == 1
+
+
+def test_fifty_retries_with_one_key_all_get_the_created_entry(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    alice = entrant(ctx, "alice")
+    keyed = replace(entry(number=7, account_id=alice), idempotency_key="same-every-time")
+    results = all_at_once(lambda _: enter_ballot(ctx, keyed))
+    receipts = [r for r in results if isinstance(r, EntryReceipt)]
+    assert len(receipts) == ATTEMPTS, [r for r in results if isinstance(r, Exception)]
+    assert {(r.ref, r.created) for r in receipts} == {(receipts[0].ref, True)}
+    assert count_entries(ctx) == 1
+
+
+def test_a_taken_reference_is_drawn_again(ctx: ServiceContext) -> None:
+    hong_kong_window(ctx)
+    first = enter_ballot(ctx, entry(number=1))
+    draws = iter([bytes(8), bytes(8), b"\x01" * 8])  # the first two give the same reference
+    clashing = replace(ctx, random_bytes=lambda size: next(draws)[:size])
+    enter_ballot(clashing, entry(number=2))
+    second = enter_ballot(clashing, entry(number=3))
+    assert second.created
+    assert second.ref != first.ref
+    assert count_entries(ctx) == 3

@@ -130,10 +130,11 @@ def test_worker_once_runs_what_is_due_and_says_how_many(
             personalisation={"link": "http://x/sign-up"},
         )
     # Two e-mails, and the first period of the session purge, the job purge, and the
-    # invitation expiry and reminders, and the purge of stray status checks.
+    # invitation expiry and reminders, the purge of stray status checks, and the purge of
+    # rate-limit counts.
     ran = yms("worker", "--once")
     assert ran.code == 0, ran.stderr
-    assert ran.stdout.strip() == "ran 7 jobs"
+    assert ran.stdout.strip() == "ran 8 jobs"
     assert isinstance(ctx.mail, OutboxSender)
     assert len(ctx.mail.messages("ana@example.org")) == 1
     assert len(ctx.mail.messages("ben@example.org")) == 1

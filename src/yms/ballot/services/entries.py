@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,8 +36,7 @@ from yms.platform.clock import today
 from yms.platform.context import ServiceContext
 from yms.schemes.domain.scheme import Allocation, Scheme
 
-# A conflicting insert is retried so that it finds the entry that won; a handful
-# of attempts covers a new reference colliding too (one chance in 2**60 each).
+# A new reference colliding (one chance in 2**60 each) is retried with another.
 _ATTEMPTS = 4
 
 
@@ -49,6 +50,8 @@ class EntryRequest:
     date_of_birth: date
     account_id: str | None = None
     previous_participation: bool | None = None  # asked where the scheme allows one stay
+    # Chosen by the client, so a retry after a lost answer gets the same answer.
+    idempotency_key: str | None = None
 
 
 # What can be checked when entering: the rest waits for the application.
@@ -150,6 +153,81 @@ def _receipt(entry: BallotEntry, window: BallotWindow, *, created: bool) -> Entr
     return EntryReceipt(entry.ref, window.id, entry.entered_at, window.seed_commitment, created)
 
 
+def _inserted(
+    session: Session,
+    ctx: ServiceContext,
+    window: BallotWindow,
+    request: EntryRequest,
+    identity_hash: bytes,
+) -> BallotEntry | None:
+    """The new entry, or `None` if it conflicts with one already there (any unique key).
+
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: the common case, a first entry,
+    costs one statement and no lookups; a conflict is sorted out by `_existing`.
+    """
+    values = {
+        "window_id": window.id,
+        "ref": new_entry_ref(ctx.random_bytes),
+        "identity_hash": identity_hash,
+        "account_id": request.account_id,
+        "nationality": request.nationality,
+        "entered_at": ctx.clock.now(),
+        "idempotency_key": request.idempotency_key,
+    }
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_id = session.scalar(
+        insert(BallotEntry).values(**values).on_conflict_do_nothing().returning(BallotEntry.id)
+    )
+    if new_id is None:
+        return None
+    return BallotEntry(id=new_id, **values)
+
+
+def _existing(
+    session: Session, window: BallotWindow, request: EntryRequest, identity_hash: bytes
+) -> EntryReceipt:
+    """The answer when an entry conflicts: the same entry again, or why not."""
+    existing = session.scalar(
+        select(BallotEntry).where(
+            BallotEntry.window_id == window.id, BallotEntry.identity_hash == identity_hash
+        )
+    )
+    if existing is not None and existing.account_id != request.account_id:
+        raise RefusedError(
+            "Someone with this passport number, nationality and date of birth has "
+            "already entered this ballot from another account. Each person can enter "
+            "once. If that was not you, tell us through the contact page."
+        )
+    mine = existing
+    if mine is None and request.account_id is not None:
+        mine = session.scalar(
+            select(BallotEntry).where(
+                BallotEntry.window_id == window.id, BallotEntry.account_id == request.account_id
+            )
+        )
+    if mine is None:
+        raise _ReferenceTakenError  # the one key left: a new reference that was not new
+    repeated = request.idempotency_key is not None and (
+        mine.idempotency_key == request.idempotency_key
+    )
+    if repeated and mine.identity_hash != identity_hash:
+        raise InvalidInputError(
+            [FieldProblem("idempotency_key", "This key was used for a different entry")]
+        )
+    if mine.identity_hash != identity_hash:
+        raise RefusedError(
+            f"You have already entered this ballot, with entry reference {mine.ref}. "
+            "Each account holds one entry in a ballot, for the person who made it."
+        )
+    # The same request again answers as it did the first time (created); a new request
+    # for an entry already made is told so.
+    return _receipt(mine, window, created=repeated)
+
+
+class _ReferenceTakenError(Exception):
+    """A new entry's random reference was already taken (one chance in 2**60)."""
+
+
 def _attempt(
     ctx: ServiceContext, request: EntryRequest, identity_hash: bytes, actor: str
 ) -> EntryReceipt:
@@ -160,51 +238,25 @@ def _attempt(
         window = _open_window(ctx, session, request)
         _check_nationality(ctx, window, request.nationality)
         _check_eligible(ctx, window, request)
-        existing = session.scalar(
-            select(BallotEntry).where(
-                BallotEntry.window_id == window.id, BallotEntry.identity_hash == identity_hash
-            )
-        )
-        if existing is not None:
-            if existing.account_id != request.account_id:
-                raise RefusedError(
-                    "Someone with this passport number, nationality and date of birth has "
-                    "already entered this ballot from another account. Each person can enter "
-                    "once. If that was not you, tell us through the contact page."
-                )
-            return _receipt(existing, window, created=False)
-        if request.account_id is not None:
-            mine = session.scalar(
-                select(BallotEntry).where(
-                    BallotEntry.window_id == window.id,
-                    BallotEntry.account_id == request.account_id,
-                )
-            )
-            if mine is not None and mine.identity_hash == identity_hash:
-                # Committed by a twin request between our two reads: the same entry.
-                return _receipt(mine, window, created=False)
-            if mine is not None:
-                raise RefusedError(
-                    f"You have already entered this ballot, with entry reference {mine.ref}. "
-                    "Each account holds one entry in a ballot, for the person who made it."
-                )
-        entry = BallotEntry(
-            window_id=window.id,
-            ref=new_entry_ref(ctx.random_bytes),
-            identity_hash=identity_hash,
-            account_id=request.account_id,
-            nationality=request.nationality,
-            entered_at=ctx.clock.now(),
-        )
-        session.add(entry)
-        session.flush()
-        return _receipt(entry, window, created=True)
+        entry = _inserted(session, ctx, window, request, identity_hash)
+        if entry is not None:
+            return _receipt(entry, window, created=True)
+        return _existing(session, window, request, identity_hash)
 
 
 def enter_ballot(
-    ctx: ServiceContext, request: EntryRequest, *, actor: str | None = None
+    ctx: ServiceContext,
+    request: EntryRequest,
+    *,
+    actor: str | None = None,
+    account_confirmed: bool = False,
 ) -> EntryReceipt:
     """Enter `request.window_id`, or return the entry this person already made there.
+
+    With an idempotency key, the same key and entry again answer as the first
+    time did (`created` true), and the key with another identity is invalid.
+    `account_confirmed` says the caller has just seen the account's address
+    confirmed (through the accounts service), so it is not looked up again.
 
     Raises `InvalidInputError` (a field is wrong), `NotFoundError` (no such window)
     or `RefusedError` (the window is not open; the entrant is ruled out by a rule
@@ -212,14 +264,13 @@ def enter_ballot(
     with another identity; the account's e-mail address is not confirmed).
     """
     identity_hash = _identity(request).keyed_hash(ctx.identity_key)
-    if request.account_id is not None:
+    if request.account_id is not None and not account_confirmed:
         accounts.require_confirmed(ctx, request.account_id, to="enter a ballot")
     for attempt in range(_ATTEMPTS):
         try:
             return _attempt(ctx, request, identity_hash, actor or request.account_id or "system")
-        except IntegrityError:
-            # Another transaction inserted this identity (or this reference) first;
-            # the next attempt sees its row.
+        except (IntegrityError, _ReferenceTakenError):
+            # A new reference that collided: the next attempt draws another.
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request
 
 from yms.platform.web.clients import client_address
-from yms.platform.web.ratelimit import RateLimit
+from yms.platform.web.ratelimit import RateLimits
 from yms.platform.web.session_middleware import visit_of
 
 
@@ -22,8 +22,12 @@ class SignInRequiredError(HTTPException):
 class TooManyAttemptsError(HTTPException):
     """A rate limit was reached."""
 
-    def __init__(self) -> None:
-        super().__init__(status_code=429, detail="too many attempts", headers={"Retry-After": "60"})
+    def __init__(self, retry_after: int = 60) -> None:
+        super().__init__(
+            status_code=429,
+            detail="too many attempts",
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def require_role(request: Request, role: str) -> str:
@@ -64,8 +68,16 @@ def account_home(request: Request) -> str | None:
 
 
 def limited(request: Request, name: str) -> None:
-    """Count an attempt at form `name` from this client; raise when over its limit."""
-    limits: dict[str, RateLimit] = request.app.state.rate_limits
-    client = client_address(request)
-    if not limits[name].allow(f"{name}|{client}"):
-        raise TooManyAttemptsError
+    """Count an attempt at `name` from this client; raise when over its limit."""
+    limits: RateLimits = request.app.state.rate_limits
+    verdict = limits.attempt(name, f"client|{client_address(request)}")
+    if not verdict.allowed:
+        raise TooManyAttemptsError(verdict.retry_after)
+
+
+def limited_account(request: Request, name: str, account_id: str) -> None:
+    """Count an attempt at `name` by `account_id`, whatever address it comes from."""
+    limits: RateLimits = request.app.state.rate_limits
+    verdict = limits.attempt(name, f"account|{account_id}")
+    if not verdict.allowed:
+        raise TooManyAttemptsError(verdict.retry_after)

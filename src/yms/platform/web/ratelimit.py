@@ -1,47 +1,121 @@
-"""Rate limits on the forms people (and robots) hammer: sign-in, sign-up, links, ballot entry.
+"""Rate limits on what people (and robots) hammer: sign-in, sign-up, links, ballot entry.
 
-A sliding window per form and client address, in this process's memory: enough
-for one server; several would share it through the database or a cache.
+A fixed window per action and key (a client address, an account), counted in
+the database so every server process shares one count: more workers do not
+multiply a limit and a restart does not reset it. One statement counts every
+key of an attempt (``INSERT … ON CONFLICT DO UPDATE … RETURNING``); on
+PostgreSQL it runs outside any transaction on an unlogged table, so it waits
+for no disk. A window may let through up to twice the limit across its edge;
+that is the price of one row per key instead of one per attempt.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+import hashlib
+import hmac
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from yms.platform.clock import Clock
+from yms.platform.db import Database
+from yms.platform.web.tables import RateLimitCount
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most `attempts` per `seconds` for each key."""
+
+    attempts: int
+    seconds: int
+
+
+# Generous for a person, tight for a script: a person signs in a few times an hour.
+DEFAULT_LIMITS = {
+    "sign-in": Limit(10, 60),
+    "sign-up": Limit(5, 60),
+    "reset-password": Limit(5, 60),
+    "confirm-email": Limit(5, 60),
+    # Per client address (many people share one behind a carrier's NAT) and per account.
+    "ballot-entry": Limit(600, 60),
+    "ballot-entry-account": Limit(10, 60),
+    "access-tokens": Limit(10, 60),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether an attempt may go on, and if not, how many seconds until it may."""
+
+    allowed: bool
+    retry_after: int
 
 
 @dataclass
-class RateLimit:
-    """At most `limit` attempts per `seconds` for each key."""
+class RateLimits:
+    """The limits of each action, counted in `database`; keys hashed with `key`."""
 
-    limit: int
-    seconds: float
-    clock: Callable[[], float] = time.monotonic
-    _hits: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    database: Database
+    key: bytes
+    clock: Clock
+    limits: dict[str, Limit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
 
-    def allow(self, key: str) -> bool:
-        """Count an attempt for `key`; `False` if it is one too many."""
-        now = self.clock()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and hits[0] <= now - self.seconds:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return False
-            hits.append(now)
-            return True
+    def attempt(self, action: str, *subjects: str) -> Verdict:
+        """Count one attempt at `action` for each of `subjects`; refused if any is over.
 
+        Each subject is counted against the limit on its own (a client address
+        and an account, say); refused attempts are counted too, so hammering
+        does not shorten the wait.
+        """
+        limit = self.limits[action]
+        now = int(self.clock.now().timestamp())
+        ends = (now // limit.seconds + 1) * limit.seconds
+        rows = [
+            {"key_hash": self._hash(action, subject), "window_ends": ends, "hits": 1}
+            for subject in dict.fromkeys(subjects)
+        ]
+        counts = self._count(rows)
+        if max(counts) > limit.attempts:
+            return Verdict(allowed=False, retry_after=max(1, ends - now))
+        return Verdict(allowed=True, retry_after=0)
 
-def default_limits() -> dict[str, RateLimit]:
-    """The limits of each rate-limited form."""
-    return {
-        "sign-in": RateLimit(10, 60),
-        "sign-up": RateLimit(5, 60),
-        "reset-password": RateLimit(5, 60),
-        "confirm-email": RateLimit(5, 60),
-        "ballot-entry": RateLimit(10, 60),
-    }
+    def purge(self) -> int:
+        """Delete the counts of windows that have ended; returns how many."""
+        now = int(self.clock.now().timestamp())
+        with self.database.engine.begin() as connection:
+            result = connection.execute(
+                delete(RateLimitCount).where(RateLimitCount.window_ends <= now)
+            )
+        return int(result.rowcount)
+
+    def forget(self) -> None:
+        """Delete every count (tests, or an operator after an incident)."""
+        with self.database.engine.begin() as connection:
+            connection.execute(delete(RateLimitCount))
+
+    def _hash(self, action: str, subject: str) -> bytes:
+        message = f"{action}|{subject}".encode()
+        return hmac.new(self.key, b"limit|" + message, hashlib.sha256).digest()
+
+    def _count(self, rows: list[dict[str, Any]]) -> list[int]:
+        postgresql = self.database.dialect == "postgresql"
+        insert = postgresql_insert if postgresql else sqlite_insert
+        statement = (
+            insert(RateLimitCount)
+            .values(rows)
+            .on_conflict_do_update(
+                index_elements=["key_hash", "window_ends"],
+                set_={"hits": RateLimitCount.hits + 1},
+            )
+            .returning(RateLimitCount.hits)
+        )
+        if postgresql:  # one round trip, no transaction: the table is unlogged anyway
+            with self.database.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT"
+            ) as connection:
+                return list(connection.execute(statement).scalars())
+        with self.database.engine.begin() as connection:  # SQLite: the write lock, briefly
+            return list(connection.execute(statement).scalars())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import BigInteger, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yms.platform.orm import Base, UTCDateTime
@@ -26,3 +26,20 @@ class WebSession(Base):
     data_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class RateLimitCount(Base):
+    """Attempts at one limited action by one client or account, in one fixed window.
+
+    Every server process counts here, so extra workers or a restart neither
+    multiply nor reset a limit. The key is a keyed hash (it holds an address);
+    rows are purged once their window has ended. On PostgreSQL the table is
+    UNLOGGED: counting costs no WAL flush, and a database crash only forgets counts.
+    """
+
+    __tablename__ = "rate_limit_counts"
+
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    # The window's end, in whole seconds since the epoch: part of the key, and the purge's cut.
+    window_ends: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)

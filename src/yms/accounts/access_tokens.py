@@ -1,0 +1,149 @@
+"""API access tokens: made by the account holder, shown once, kept as a hash, revocable.
+
+The API takes ``Authorization: Bearer <token>`` instead of a password on every
+request: Argon2 is slow on purpose (tens of milliseconds and 64 MiB a try),
+which is right at sign-in and ruinous when thousands of entries arrive a
+second. A token is 256 random bits, so a SHA-256 lookup is as safe and costs
+microseconds. Making and revoking one is audited; using one is not (the entry
+it makes is the record).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from yms.accounts.domain import (
+    API_TOKEN_DAYS,
+    API_TOKEN_PREFIX,
+    Role,
+    check_api_token_request,
+    hash_api_token,
+)
+from yms.accounts.tables import Account, ApiToken
+from yms.kernel.errors import NotFoundError
+from yms.platform.context import ServiceContext
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A token just made: the only time its secret is known."""
+
+    id: str
+    name: str
+    secret: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSummary:
+    """What the holder sees of a token they made: never the secret."""
+
+    id: str
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    def active(self, now: datetime) -> bool:
+        """Whether the token still lets its holder in at `now`."""
+        return self.revoked_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class TokenHolder:
+    """Who a presented token belongs to."""
+
+    account_id: str
+    role: Role
+    email_confirmed: bool
+
+
+def create_access_token(
+    ctx: ServiceContext,
+    account_id: str,
+    *,
+    name: str,
+    days: int = API_TOKEN_DAYS,
+    actor: str | None = None,
+) -> IssuedToken:
+    """Make a token for `account_id` lasting `days`; audited as ``access_token.created``.
+
+    `actor` is who made it when not the holder (an operator at the command line).
+
+    Raises `InvalidInputError` for an empty or long name or a lifetime outside
+    1-365 days, and `NotFoundError` for no such account.
+    """
+    label = check_api_token_request(name, days)
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token_id = "tok_" + secrets.token_hex(8)
+    with ctx.unit(actor=actor or account_id) as uow:
+        if uow.session.get(Account, account_id) is None:
+            raise NotFoundError(f"no account {account_id!r}")
+        expires_at = uow.now() + timedelta(days=days)
+        uow.session.add(
+            ApiToken(
+                id=token_id,
+                token_hash=hash_api_token(secret),
+                account_id=account_id,
+                name=label,
+                created_at=uow.now(),
+                expires_at=expires_at,
+            )
+        )
+        uow.audit("access_token.created", token_id, account=account_id, days=days)
+    return IssuedToken(token_id, label, secret, expires_at)
+
+
+def tokens_of(ctx: ServiceContext, account_id: str) -> list[TokenSummary]:
+    """Every token `account_id` made, newest first."""
+    with ctx.database.reading() as db:
+        rows = db.scalars(
+            select(ApiToken)
+            .where(ApiToken.account_id == account_id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id)
+        )
+        return [
+            TokenSummary(row.id, row.name, row.created_at, row.expires_at, row.revoked_at)
+            for row in rows
+        ]
+
+
+def revoke_access_token(
+    ctx: ServiceContext, account_id: str, token_id: str, *, actor: str | None = None
+) -> bool:
+    """Revoke `account_id`'s token `token_id` from now on; `False` if it was revoked already.
+
+    Raises `NotFoundError` when the account has no such token (another account's
+    token is not found either). Audited as ``access_token.revoked``.
+    """
+    with ctx.unit(actor=actor or account_id) as uow:
+        token = uow.session.get(ApiToken, token_id, with_for_update=True)
+        if token is None or token.account_id != account_id:
+            raise NotFoundError(f"no token {token_id!r}")
+        if token.revoked_at is not None:
+            return False
+        token.revoked_at = uow.now()
+        uow.audit("access_token.revoked", token_id, account=account_id)
+        return True
+
+
+def holder_of(ctx: ServiceContext, secret: str) -> TokenHolder | None:
+    """The account a presented token belongs to, or `None` if unknown, expired or revoked."""
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    with ctx.database.reading() as db:
+        found = db.execute(
+            select(ApiToken.expires_at, ApiToken.revoked_at, Account)
+            .join(Account, Account.id == ApiToken.account_id)
+            .where(ApiToken.token_hash == hash_api_token(secret))
+        ).one_or_none()
+    if found is None:
+        return None
+    expires_at, revoked_at, account = found
+    if revoked_at is not None or ctx.clock.now() >= expires_at:
+        return None
+    return TokenHolder(account.id, Role(account.role), account.email_confirmed_at is not None)

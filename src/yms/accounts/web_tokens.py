@@ -1,0 +1,83 @@
+"""The applicant's API access tokens: make one (shown once), see them, revoke one.
+
+For people who enter by script or through an intermediary's software: the API
+takes a token, never the account's password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from yms.accounts import access_tokens
+from yms.accounts.domain import API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, Role
+from yms.kernel.errors import InvalidInputError, NotFoundError
+from yms.platform.web import forms
+from yms.platform.web.access import limited_account, require_role
+from yms.platform.web.context import context_of
+from yms.platform.web.csrf import csrf_form
+from yms.platform.web.forms import FieldError
+from yms.platform.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _list_page(
+    request: Request,
+    account_id: str,
+    errors: Mapping[str, object] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    ctx = context_of(request)
+    return render(
+        request,
+        "accounts/tokens.html",
+        status=400 if errors else 200,
+        errors=errors or {},
+        values=values or {"name": "", "days": str(API_TOKEN_DAYS)},
+        tokens=access_tokens.tokens_of(ctx, account_id),
+        now=ctx.clock.now(),
+        max_days=API_TOKEN_MAX_DAYS,
+    )
+
+
+@router.get("/account/tokens")
+def tokens_page(request: Request) -> Response:
+    """The account's tokens, and the form to make one."""
+    return _list_page(request, require_role(request, Role.APPLICANT))
+
+
+@router.post("/account/tokens")
+async def make_token(request: Request) -> Response:
+    """Make a token and show it, once."""
+    form = await csrf_form(request)
+    account_id = require_role(request, Role.APPLICANT)
+    limited_account(request, "access-tokens", account_id)
+    values = {"name": forms.text(form, "name"), "days": forms.text(form, "days")}
+    try:
+        days = forms.whole_number(
+            form, "days", forms._("the number of days"), maximum=API_TOKEN_MAX_DAYS
+        )
+        issued = access_tokens.create_access_token(
+            context_of(request), account_id, name=values["name"], days=days
+        )
+    except FieldError as error:
+        return _list_page(request, account_id, {error.field: error.message}, values)
+    except InvalidInputError as error:
+        found = {problem.path: problem.message for problem in error.problems}
+        return _list_page(request, account_id, found, values)
+    return render(request, "accounts/token_made.html", form=False, issued=issued)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(request: Request, token_id: str) -> Response:
+    """Revoke a token: it stops working at once."""
+    await csrf_form(request)
+    account_id = require_role(request, Role.APPLICANT)
+    try:
+        access_tokens.revoke_access_token(context_of(request), account_id, token_id[:64])
+    except NotFoundError:
+        return render(request, "errors/404.html", status=404, form=False)
+    return RedirectResponse("/account/tokens", status_code=303)
