@@ -647,6 +647,7 @@ class Plan:
     pool: int | None  # yms's database pool per worker; None: as yms sizes it
     threads: int
     delay_ms: int = 0
+    form: bool = True
 
     @property
     def api_windows(self) -> list[str]:
@@ -660,7 +661,7 @@ class Plan:
     @property
     def form_windows(self) -> list[str]:
         """A window per form step."""
-        return [f"surge-form-{n}" for n in self.connections]
+        return [f"surge-form-{n}" for n in self.connections] if self.form else []
 
 
 def parse() -> tuple[Plan, str | None]:
@@ -689,6 +690,7 @@ def parse() -> tuple[Plan, str | None]:
         default=0,
         help="entry steps: each connection waits this long before each request (paced rates)",
     )
+    parser.add_argument("--no-form", action="store_true", help="leave out the form's steps")
     parser.add_argument("--postgres-url", help="a server to use instead of a throwaway one")
     args = parser.parse_args()
     connections = (
@@ -698,7 +700,7 @@ def parse() -> tuple[Plan, str | None]:
     )
     plan = Plan(
         accounts=args.accounts,
-        form_accounts=min(args.form_accounts, args.accounts),
+        form_accounts=0 if args.no_form else min(args.form_accounts, args.accounts),
         seconds=args.seconds,
         sustain=args.sustain,
         connections=connections,
@@ -706,6 +708,7 @@ def parse() -> tuple[Plan, str | None]:
         pool=args.pool,
         threads=args.threads,
         delay_ms=args.delay_ms,
+        form=not args.no_form,
     )
     return plan, args.postgres_url
 
@@ -914,6 +917,7 @@ def yms_steps(bench: Bench, env: dict[str, str], workers: int | None, *, tokens:
                 SURGE_COUNT=str(bench.plan.form_accounts),
             )
             for n in bench.plan.connections
+            if bench.plan.form
         ]
     bench.server_log(log)
     return Measured(healthz, api, form)
