@@ -146,11 +146,12 @@ def test_worker_once_runs_what_is_due_and_says_how_many(
         notifications.SEND_EMAIL,
         notifications.SEND_EMAIL,
         "status.checks.purge_stray",
+        "web.rate_limits.purge",
         "web.sessions.purge",
     ]
     assert yms("worker", "--once").stdout.strip() == "ran 0 jobs"
-    clock.instant += timedelta(minutes=5)  # a new period of the five-minute schedule only
-    assert yms("worker", "--once").stdout.strip() == "ran 1 jobs"
+    clock.instant += timedelta(minutes=5)  # a new period of the five-minute schedules only
+    assert yms("worker", "--once").stdout.strip() == "ran 2 jobs"
     [later] = queue.jobs(ctx.database, state=JobState.QUEUED)
     assert later.run_after == NOW + timedelta(hours=1)
     assert ctx.mail.messages("cy@example.org") == []

@@ -6,6 +6,8 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
 from yms.platform.logs import describe_exception
@@ -17,6 +19,7 @@ from yms.platform.web.problems import is_api, problem
 from yms.platform.web.rendering import render
 
 log = structlog.get_logger(__name__)
+UNAVAILABLE_RETRY_AFTER = 5  # seconds: a database restart or failover takes about that
 
 
 def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per kind of error
@@ -29,13 +32,33 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
         return RedirectResponse(f"/sign-in?next={error.detail}", status_code=303)
 
     @app.exception_handler(TooManyAttemptsError)
-    async def too_many(request: Request, _error: TooManyAttemptsError) -> Response:
+    async def too_many(request: Request, error: TooManyAttemptsError) -> Response:
         response: Response = (
             problem(429, "Too many attempts", "Wait a minute.", kind="rate-limited")
             if is_api(request)
             else render(request, "errors/429.html", status=429, form=False)
         )
-        response.headers["Retry-After"] = "60"
+        response.headers.update(error.headers or {"Retry-After": "60"})
+        return response
+
+    # The database unreachable (restarting, failing over), its pool exhausted, or a lock
+    # given up on: nothing was done, and the same request a moment later will work.
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeoutError)
+    async def unavailable(request: Request, error: Exception) -> Response:
+        log.warning("request.unavailable", error=type(error).__name__)
+        response: Response = (
+            problem(
+                503,
+                "Service unavailable",
+                "Nothing was changed. Send the same request again in a few seconds.",
+                kind="unavailable",
+            )
+            if is_api(request)
+            else render(request, "errors/unavailable.html", status=503, form=False)
+        )
+        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response
 
     @app.exception_handler(CsrfError)
