@@ -135,15 +135,23 @@ def holder_of(ctx: ServiceContext, secret: str) -> TokenHolder | None:
     """The account a presented token belongs to, or `None` if unknown, expired or revoked."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    with ctx.database.reading() as db:
-        found = db.execute(
-            select(ApiToken.expires_at, ApiToken.revoked_at, Account)
-            .join(Account, Account.id == ApiToken.account_id)
-            .where(ApiToken.token_hash == hash_api_token(secret))
-        ).one_or_none()
+    # One statement outside any transaction: this runs on every API request.
+    query = (
+        select(
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            Account.id,
+            Account.role,
+            Account.email_confirmed_at,
+        )
+        .join(Account, Account.id == ApiToken.account_id)
+        .where(ApiToken.token_hash == hash_api_token(secret))
+    )
+    with ctx.database.one_statement(read_only=True) as connection:
+        found = connection.execute(query).one_or_none()
     if found is None:
         return None
-    expires_at, revoked_at, account = found
+    expires_at, revoked_at, account_id, role, confirmed_at = found
     if revoked_at is not None or ctx.clock.now() >= expires_at:
         return None
-    return TokenHolder(account.id, Role(account.role), account.email_confirmed_at is not None)
+    return TokenHolder(account_id, Role(role), confirmed_at is not None)

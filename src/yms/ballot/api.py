@@ -12,7 +12,7 @@ from yms.accounts import access_tokens
 from yms.ballot.services.entries import EntryReceipt, EntryRequest, enter_ballot
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
-from yms.platform.web.access import limited, limited_account
+from yms.platform.web.access import limited, limited_both
 from yms.platform.web.context import context_of
 from yms.platform.web.idempotency import IDEMPOTENCY_KEY_RULE, is_idempotency_key
 from yms.platform.web.json_body import MalformedJsonError, decode_json
@@ -87,14 +87,15 @@ def _entry_request(data: object, window_id: str, account_id: str, key: str | Non
 
 def _entrant(request: Request) -> access_tokens.TokenHolder | Response:
     """The applicant the bearer token names, counted against the limits; else a problem."""
-    limited(request, "ballot-entry")
     token = _bearer_token(request)
     holder = access_tokens.holder_of(context_of(request), token) if token else None
     if holder is None:
+        limited(request, "ballot-entry")  # guessing tokens counts against the client too
         return _unauthorised()
+    # Both limits in one statement: this runs on every entry.
+    limited_both(request, "ballot-entry", "ballot-entry-account", holder.account_id)
     if holder.role != "applicant":
         return problem(403, "Forbidden", "Only applicants enter ballots.", kind="forbidden")
-    limited_account(request, "ballot-entry-account", holder.account_id)
     return holder
 
 

@@ -121,6 +121,25 @@ class Database:
         with self._reader.begin() as session:
             yield session
 
+    @contextmanager
+    def one_statement(self, *, read_only: bool = False) -> Iterator[Connection]:
+        """A connection for one statement that commits as it runs: the hot path's unit of work.
+
+        On PostgreSQL the statement runs in autocommit, one round trip with no
+        ``BEGIN``/``COMMIT`` around it (a single statement is atomic, and it is
+        durable when it returns, as a commit is). On SQLite it runs in its own
+        transaction (``BEGIN IMMEDIATE`` unless `read_only`).
+        """
+        if self.dialect == "postgresql":
+            with self.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT"
+            ) as connection:
+                yield connection
+            return
+        engine = self.engine.execution_options(**{_READ_ONLY: True}) if read_only else self.engine
+        with engine.begin() as connection:
+            yield connection
+
     def revision(self) -> str | None:
         """The migration revision the database is at, or `None` if never migrated."""
         with self.engine.connect() as connection:

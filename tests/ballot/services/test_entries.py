@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from tests.ballot.builders import CLOSES, OPENS, entrant, entry, hong_kong_window
 from yms.ballot.domain.refs import ENTRY_REF
-from yms.ballot.services.entries import EntryReceipt, enter_ballot
+from yms.ballot.services.entries import EntryReceipt, _entered_at_once, enter_ballot
 from yms.ballot.tables import BallotEntry
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
+from yms.kernel.identity import Identity
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 
@@ -275,3 +276,28 @@ def test_a_taken_reference_is_drawn_again(ctx: ServiceContext) -> None:
     assert second.created
     assert second.ref != first.ref
     assert count_entries(ctx) == 3
+
+
+def test_a_first_entry_into_an_open_window_takes_one_statement(
+    ctx: ServiceContext, clock: FixedClock
+) -> None:
+    hong_kong_window(ctx)
+    alice = entrant(ctx, "alice")
+    request = entry(number=7, account_id=alice)
+    identity_hash = Identity.of(
+        request.passport_number, request.nationality, request.date_of_birth
+    ).keyed_hash(ctx.identity_key)
+    fast = _entered_at_once(ctx, request, identity_hash)
+    assert fast is not None
+    assert fast.created
+    assert _entered_at_once(ctx, request, identity_hash) is None  # a conflict: the full path
+    assert enter_ballot(ctx, request).ref == fast.ref
+    clock.instant = CLOSES
+    late = replace(entry(number=8), account_id=entrant(ctx, "bo"))
+    late_hash = Identity.of(late.passport_number, "HK", late.date_of_birth).keyed_hash(
+        ctx.identity_key
+    )
+    assert _entered_at_once(ctx, late, late_hash) is None  # ended: the full path says so
+    with pytest.raises(RefusedError, match="closed"):
+        enter_ballot(ctx, late)
+    assert count_entries(ctx) == 1

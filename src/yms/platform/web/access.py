@@ -75,6 +75,16 @@ def limited(request: Request, name: str) -> None:
         raise TooManyAttemptsError(verdict.retry_after)
 
 
+def limited_both(request: Request, name: str, account_name: str, account_id: str) -> None:
+    """Count an attempt at `name` by this client and at `account_name` by the account, at once."""
+    limits: RateLimits = request.app.state.rate_limits
+    verdict = limits.attempt_each(
+        (name, f"client|{client_address(request)}"), (account_name, f"account|{account_id}")
+    )
+    if not verdict.allowed:
+        raise TooManyAttemptsError(verdict.retry_after)
+
+
 def limited_account(request: Request, name: str, account_id: str) -> None:
     """Count an attempt at `name` by `account_id`, whatever address it comes from."""
     limits: RateLimits = request.app.state.rate_limits

@@ -70,16 +70,25 @@ class RateLimits:
         and an account, say); refused attempts are counted too, so hammering
         does not shorten the wait.
         """
-        limit = self.limits[action]
+        return self.attempt_each(*((action, subject) for subject in subjects))
+
+    def attempt_each(self, *attempts: tuple[str, str]) -> Verdict:
+        """Count `(action, subject)` attempts, each against its action's limit, in one statement.
+
+        Refused if any is over its limit; the wait is the longest of those over.
+        """
         now = int(self.clock.now().timestamp())
-        ends = (now // limit.seconds + 1) * limit.seconds
-        rows = [
-            {"key_hash": self._hash(action, subject), "window_ends": ends, "hits": 1}
-            for subject in dict.fromkeys(subjects)
-        ]
-        counts = self._count(rows)
-        if max(counts) > limit.attempts:
-            return Verdict(allowed=False, retry_after=max(1, ends - now))
+        rows: dict[bytes, tuple[int, int]] = {}  # key: (window end, attempts allowed)
+        for action, subject in attempts:
+            limit = self.limits[action]
+            ends = (now // limit.seconds + 1) * limit.seconds
+            rows[self._hash(action, subject)] = (ends, limit.attempts)
+        counts = self._count(
+            [{"key_hash": key, "window_ends": ends, "hits": 1} for key, (ends, _) in rows.items()]
+        )
+        waits = [ends - now for key, (ends, allowed) in rows.items() if counts[key] > allowed]
+        if waits:
+            return Verdict(allowed=False, retry_after=max(1, *waits))
         return Verdict(allowed=True, retry_after=0)
 
     def purge(self) -> int:
@@ -100,7 +109,7 @@ class RateLimits:
         message = f"{action}|{subject}".encode()
         return hmac.new(self.key, b"limit|" + message, hashlib.sha256).digest()
 
-    def _count(self, rows: list[dict[str, Any]]) -> list[int]:
+    def _count(self, rows: list[dict[str, Any]]) -> dict[bytes, int]:
         postgresql = self.database.dialect == "postgresql"
         insert = postgresql_insert if postgresql else sqlite_insert
         statement = (
@@ -110,12 +119,7 @@ class RateLimits:
                 index_elements=["key_hash", "window_ends"],
                 set_={"hits": RateLimitCount.hits + 1},
             )
-            .returning(RateLimitCount.hits)
+            .returning(RateLimitCount.key_hash, RateLimitCount.hits)
         )
-        if postgresql:  # one round trip, no transaction: the table is unlogged anyway
-            with self.database.engine.connect().execution_options(
-                isolation_level="AUTOCOMMIT"
-            ) as connection:
-                return list(connection.execute(statement).scalars())
-        with self.database.engine.begin() as connection:  # SQLite: the write lock, briefly
-            return list(connection.execute(statement).scalars())
+        with self.database.one_statement() as connection:
+            return {bytes(key): hits for key, hits in connection.execute(statement)}
