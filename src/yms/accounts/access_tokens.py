@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from yms.accounts.domain import (
     API_TOKEN_DAYS,
@@ -131,24 +131,26 @@ def revoke_access_token(
         return True
 
 
+_HOLDER = (
+    select(
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        Account.id,
+        Account.role,
+        Account.email_confirmed_at,
+    )
+    .join(Account, Account.id == ApiToken.account_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def holder_of(ctx: ServiceContext, secret: str) -> TokenHolder | None:
     """The account a presented token belongs to, or `None` if unknown, expired or revoked."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    # One statement outside any transaction: this runs on every API request.
-    query = (
-        select(
-            ApiToken.expires_at,
-            ApiToken.revoked_at,
-            Account.id,
-            Account.role,
-            Account.email_confirmed_at,
-        )
-        .join(Account, Account.id == ApiToken.account_id)
-        .where(ApiToken.token_hash == hash_api_token(secret))
-    )
+    # One statement outside any transaction, built once: this runs on every API request.
     with ctx.database.one_statement(read_only=True) as connection:
-        found = connection.execute(query).one_or_none()
+        found = connection.execute(_HOLDER, {"token_hash": hash_api_token(secret)}).one_or_none()
     if found is None:
         return None
     expires_at, revoked_at, account_id, role, confirmed_at = found

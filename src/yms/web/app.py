@@ -56,8 +56,15 @@ from yms.web import health, pages
 
 HERE = Path(__file__).parent
 # In the order they are matched: a feature's fixed paths before another's catch-alls.
+# FastAPI tries each route in turn, so the ones a rush hits come first: the probes, then
+# the API (no page path starts with /api/), whose ballot entries would otherwise walk
+# past every page's routes, twice, on each request.
 ROUTERS = (
     health.router,
+    ballot_api.router,
+    status_api.router,
+    eligibility_api.router,
+    schemes_api.router,
     metrics_router,
     pages.router,
     schemes_web.router,
@@ -76,10 +83,6 @@ ROUTERS = (
     fake_page.router,
     status_codes_web.router,
     status_verifier_web.router,
-    schemes_api.router,
-    eligibility_api.router,
-    ballot_api.router,
-    status_api.router,
 )
 # Bodies bigger than the default are allowed only where a route says so.
 BODY_LIMITS = {

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Protocol
 
-from sqlalchemy import String, func, literal, select
+from sqlalchemy import LargeBinary, String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from yms.accounts import services as accounts
 from yms.ballot.domain.refs import new_entry_ref
@@ -296,6 +298,42 @@ def _attempt(
         return _existing(session, window, request, identity_hash)
 
 
+@cache
+def _enter_if_open(dialect: str) -> ReturningInsert[tuple[int]]:
+    """``INSERT … SELECT`` from the window, if open at ``:now``, unless it conflicts.
+
+    Built once: making the expression for each entry cost more than running it.
+    """
+    now = bindparam("now", type_=UTCDateTime())
+    open_now = (
+        select(
+            BallotWindow.id,
+            bindparam("ref", type_=String()),
+            bindparam("identity_hash", type_=LargeBinary()),
+            bindparam("account_id", type_=String()),
+            bindparam("nationality", type_=String()),
+            now,
+            bindparam("idempotency_key", type_=String()),
+        )
+        .where(
+            BallotWindow.id == bindparam("window_id"),
+            BallotWindow.opens_at <= now,
+            BallotWindow.closes_at > now,
+            BallotWindow.closed_at.is_(None),
+            BallotWindow.drawn_at.is_(None),
+        )
+        .with_for_update(read=True)
+    )
+    columns = ["window_id", "ref", "identity_hash", "account_id", "nationality", "entered_at"]
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(BallotEntry)
+        .from_select([*columns, "idempotency_key"], open_now)
+        .on_conflict_do_nothing()
+        .returning(BallotEntry.id)
+    )
+
+
 def _entered_at_once(
     ctx: ServiceContext, request: EntryRequest, identity_hash: bytes
 ) -> EntryReceipt | None:
@@ -317,36 +355,17 @@ def _entered_at_once(
         return None
     now = ctx.clock.now()
     ref = new_entry_ref(ctx.random_bytes)
-    at = literal(now, UTCDateTime())
-    open_now = (
-        select(
-            BallotWindow.id,
-            literal(ref),
-            literal(identity_hash),
-            literal(request.account_id, String()),
-            literal(request.nationality),
-            at,
-            literal(request.idempotency_key, String()),
-        )
-        .where(
-            BallotWindow.id == request.window_id,
-            BallotWindow.opens_at <= at,
-            BallotWindow.closes_at > at,
-            BallotWindow.closed_at.is_(None),
-            BallotWindow.drawn_at.is_(None),
-        )
-        .with_for_update(read=True)
-    )
-    columns = ["window_id", "ref", "identity_hash", "account_id", "nationality", "entered_at"]
-    insert = postgresql_insert if ctx.database.dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(BallotEntry)
-        .from_select([*columns, "idempotency_key"], open_now)
-        .on_conflict_do_nothing()
-        .returning(BallotEntry.id)
-    )
+    values = {
+        "window_id": request.window_id,
+        "ref": ref,
+        "identity_hash": identity_hash,
+        "account_id": request.account_id,
+        "nationality": request.nationality,
+        "now": now,
+        "idempotency_key": request.idempotency_key,
+    }
     with ctx.database.one_statement() as connection:
-        new_id = connection.execute(statement).scalar()
+        new_id = connection.execute(_enter_if_open(ctx.database.dialect), values).scalar()
     if new_id is None:
         return None
     metrics.entry_accepted()
