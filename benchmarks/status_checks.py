@@ -131,11 +131,11 @@ def seed(ctx: ServiceContext, count: int) -> list[tuple[str, str]]:
 
 
 @contextlib.contextmanager
-def served(database_url: str, port: int) -> Iterator[str]:
-    """`yms serve` in its own process on `port`, until the block ends."""
+def served(database_url: str, port: int, workers: int) -> Iterator[str]:
+    """`yms serve --workers N` in its own process on `port`, until the block ends."""
     env = {**os.environ, "YMS_DATABASE_URL": database_url, "YMS_DATABASE_POOL_SIZE": "20"}
     server = subprocess.Popen(  # noqa: S603 - our own command
-        [sys.executable, "-m", "yms", "serve", "--port", str(port)],
+        [sys.executable, "-m", "yms", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -207,6 +207,7 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=5000, help="checks to send at most")
     parser.add_argument("--seconds", type=float, default=30.0, help="time to send them in, at most")
     parser.add_argument("--concurrency", type=int, default=16, help="connections at once")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
     parser.add_argument("--postgres-url", help="a server to use instead of a throwaway one")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
@@ -230,7 +231,7 @@ def main() -> None:
             f"in {time.perf_counter() - started:.1f} s"
         )
         ctx.database.dispose()
-        server = stack.enter_context(served(url, free_port()))
+        server = stack.enter_context(served(url, free_port(), args.workers))
         checks = [
             (CHECKS, {"share_code": code, "date_of_birth": born, "verifier": "Bench Ltd"})
             for code, born in (codes[i % len(codes)] for i in range(args.checks))

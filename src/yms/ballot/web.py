@@ -31,7 +31,7 @@ from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.text import N_
 from yms.platform.clock import today
 from yms.platform.web import forms
-from yms.platform.web.access import limited, limited_account, require_role
+from yms.platform.web.access import limited_both, require_role
 from yms.platform.web.context import context_of
 from yms.platform.web.csrf import csrf_form, csrf_form_in_thread
 from yms.platform.web.forms import FieldError, _
@@ -270,8 +270,7 @@ async def confirm(request: Request, window_id: str) -> Response:
 
 def _confirm(request: Request, window_id: str, key: object) -> Response:
     account_id = require_role(request, "applicant")
-    limited(request, "ballot-entry")
-    limited_account(request, "ballot-entry-account", account_id)
+    limited_both(request, "ballot-entry", "ballot-entry-account", account_id)
     unconfirmed = _unconfirmed(request, account_id)
     if unconfirmed is not None:
         return unconfirmed
