@@ -196,7 +196,7 @@ def test_serving_settings_size_the_pool_and_say_who_reads_the_metrics(
     defaults = Settings()
     assert (defaults.database_connections, defaults.database_pool_timeout) == (10, 1.0)
     assert defaults.metrics_from == "127.0.0.1/32,::1"
-    assert defaults.max_in_flight is None  # then twice the connections (overload.Capacity)
+    assert defaults.max_in_flight is None  # then the connections (overload.Capacity)
     monkeypatch.setenv("YMS_DATABASE_POOL_SIZE", "30")
     monkeypatch.setenv("YMS_DATABASE_MAX_OVERFLOW", "5")
     monkeypatch.setenv("YMS_METRICS_FROM", "10.0.0.0/8, 2001:db8::/32")

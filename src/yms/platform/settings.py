@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     database_max_overflow: int = Field(default=0, ge=0, le=200)
     database_pool_timeout: float = Field(default=1.0, gt=0, le=60)
     # Requests one web process works on at once; more wait briefly, then get 503.
-    # Unset: twice the connections its pool can hold (DESIGN.md, "Serving").
+    # Unset: as many as the connections its pool can hold (DESIGN.md, "Serving").
     max_in_flight: int | None = Field(default=None, ge=1, le=10_000)
     # Who may read /metrics (addresses or networks, comma-separated); others get 404.
     metrics_from: str = LOOPBACK

@@ -9,9 +9,9 @@ from yms.platform.settings import Settings
 from yms.platform.web.overload import Admission, Capacity
 
 
-def test_capacity_gives_a_thread_per_connection_and_admits_twice_as_many() -> None:
+def test_capacity_gives_a_thread_per_connection_and_admits_one_request_each() -> None:
     settings = Settings(database_pool_size=8, database_max_overflow=4)
-    assert Capacity.of(settings) == Capacity(threads=12, in_flight=24)
+    assert Capacity.of(settings) == Capacity(threads=12, in_flight=12)
     assert Capacity.of(settings.model_copy(update={"max_in_flight": 5})).in_flight == 5
 
 
