@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import statistics
 import tempfile
 import threading
@@ -24,6 +23,7 @@ from pathlib import Path
 import httpx2 as httpx
 import uvicorn
 
+from support.postgres import free_port
 from yms.demo.seed import DEMO_APPLICANT, seed_demo
 from yms.migrations import apply as migrate
 from yms.platform.clock import SystemClock
@@ -44,13 +44,6 @@ PAGES = [
 ]
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 BASELINE = "/static/yms/init.js"
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def serve(ctx: ServiceContext, port: int) -> uvicorn.Server:

@@ -19,21 +19,17 @@ import argparse
 import asyncio
 import contextlib
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx2 as httpx
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
 
+from support.postgres import free_port, fresh_database, throwaway_postgres
 from yms.accounts.services import create_account
 from yms.migrations import apply as migrate
 from yms.platform.clock import SystemClock
@@ -47,61 +43,6 @@ from yms.status.sharing import issue_share_code
 BASELINE = "/static/yms/init.js"
 CHECKS = "/api/v1/status-checks"
 GOAL_PER_SECOND, GOAL_P99_MS = 2000, 50.0
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """A PostgreSQL cluster in a temporary folder, as scripts/postgres.sh starts one."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    if not found:
-        raise SystemExit("no PostgreSQL: install postgresql, or give --postgres-url")
-    bin_dir, port = found[-1], free_port()
-    folder = Path(tempfile.mkdtemp(prefix="yms-bench-postgres."))
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to Debian's postgres user
-        shutil.chown(folder, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-    run = [*as_postgres]
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [*run, str(bin_dir / "initdb"), "-D", str(data), "-U", "yms", "-A", "trust", "-E", "UTF8",
-         "--locale=C", "--no-sync"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=200 "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [*run, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-s",
-         "start", "-o", options],
-        check=True,
-    )  # fmt: skip
-    try:
-        yield f"postgresql://yms@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(  # noqa: S603 - fixed arguments
-            [*run, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "-s", "stop"],
-            check=False,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def fresh_database(admin_url: str, name: str) -> str:
-    """An empty database `name` on the server of `admin_url`."""
-    engine = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def seed(ctx: ServiceContext, count: int) -> list[tuple[str, str]]:
@@ -211,8 +152,8 @@ def main() -> None:
     parser.add_argument("--postgres-url", help="a server to use instead of a throwaway one")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
-        admin = args.postgres_url or stack.enter_context(throwaway_postgres())
-        url = fresh_database(admin, "yms_bench_status_checks")
+        admin = args.postgres_url or stack.enter_context(throwaway_postgres(durable=False))
+        url, _durability = fresh_database(admin, "yms_bench_status_checks")
         settings = Settings(database_url=url)
         fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # seeding only
         ctx = ServiceContext.from_settings(settings, clock=SystemClock())

@@ -41,7 +41,6 @@ import os
 import resource
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -58,9 +57,10 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine
 
+from support.postgres import engine_for, free_port, fresh_database, throwaway_postgres
 from yms.accounts.tables import Account
 from yms.ballot.services.windows import WindowPlan, open_window
 from yms.ballot.tables import BallotEntry
@@ -140,98 +140,6 @@ class Population:
 
 
 # --- PostgreSQL, the database, the population ------------------------------------------------
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def throwaway_postgres(max_connections: int) -> Iterator[str]:
-    """A PostgreSQL cluster in a temporary folder, durable: fsync and synchronous commit on."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    if not found:
-        raise SystemExit("no PostgreSQL: install postgresql, or give --postgres-url")
-    bin_dir, port = found[-1], free_port()
-    folder = Path(tempfile.mkdtemp(prefix="yms-surge-postgres."))
-    run: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to Debian's postgres user
-        shutil.chown(folder, "postgres")
-        run = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [
-            *run,
-            str(bin_dir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "yms",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    # Durable as in production: every acknowledged commit is on disk. The rest is
-    # sized for the run (connections for every worker's pool, memory for the rows).
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections={max_connections} "
-        "-c fsync=on -c synchronous_commit=on -c full_page_writes=on "
-        "-c shared_buffers=256MB -c max_wal_size=2GB"
-    )
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [
-            *run,
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(folder / "log"),
-            "-w",
-            "-s",
-            "start",
-            "-o",
-            options,
-        ],
-        check=True,
-    )
-    try:
-        yield f"postgresql://yms@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(  # noqa: S603 - fixed arguments
-            [*run, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "-s", "stop"],
-            check=False,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def engine_for(url: str) -> Engine:
-    """A SQLAlchemy engine on `url` with psycopg."""
-    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-
-
-def fresh_database(admin_url: str, name: str) -> str:
-    """An empty database `name` on the server of `admin_url`."""
-    engine = engine_for(admin_url)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-        durable = (
-            connection.execute(text("SHOW fsync")).scalar(),
-            connection.execute(text("SHOW synchronous_commit")).scalar(),
-        )
-    engine.dispose()
-    if durable != ("on", "on"):
-        print(f"warning: this server runs with fsync={durable[0]}, synchronous_commit={durable[1]}")
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def production_environment(
@@ -625,7 +533,9 @@ def audit(
         missing = len(refs) - found
         unacknowledged = len(stored.keys() - refs)
     else:
-        refs_count = len(lines)
+        # Past the last account the script starts again at the first: those presses are
+        # second presses of the button, the same entry, and no new row is owed for them.
+        refs_count = min(len(lines), accounts)
         found = min(refs_count, len(rows))
         missing = max(0, refs_count - len(rows))
         unacknowledged = max(0, len(rows) - refs_count)
@@ -718,7 +628,9 @@ def prepare(
     plan: Plan, admin_url: str, folder: Path, people: Population
 ) -> tuple[str, dict[str, str], bool, bytes]:
     """Database, windows and population; (its URL, the server's env, tokens made?, identity key)."""
-    url = fresh_database(admin_url, "yms_bench_surge")
+    url, durability = fresh_database(admin_url, "yms_bench_surge")
+    if durability != ("on", "on"):
+        print(f"warning: this server runs with fsync, synchronous_commit = {durability}")
     env = production_environment(url, folder, pool_size=plan.pool)
     settings = Settings(
         environment="production",
@@ -974,7 +886,13 @@ def main() -> None:
     max_connections = workers * (2 * (plan.pool or YMS_POOL_AT_MOST) + MINIMAL_POOL) + 30
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="yms-surge.")))
-        admin = postgres_url or stack.enter_context(throwaway_postgres(max_connections))
+        admin = postgres_url or stack.enter_context(
+            throwaway_postgres(
+                durable=True,
+                max_connections=max_connections,
+                extra="-c shared_buffers=256MB -c max_wal_size=2GB",  # the rows of the run
+            )
+        )
         url, env, tokens, key = prepare(plan, admin, folder, people)
         bench = Bench(wrk, plan, folder, {**people.formats, "SURGE_COUNT": str(plan.accounts)})
         print(HEADER)

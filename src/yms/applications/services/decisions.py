@@ -323,6 +323,32 @@ def _pending_refusal(session: Session, application: Application) -> Decision:
     return proposed
 
 
+def _second_look(
+    uow: UnitOfWork,
+    case_ref: str,
+    senior_id: str,
+    *,
+    to: tuple[ApplicationState, DecisionState],
+    doing: str,
+    what: str,
+) -> tuple[Application, Decision]:
+    """A senior's answer to a proposed refusal: the case and the refusal moved to `to`.
+
+    Raises `FourEyesError` if `senior_id` proposed it, and refuses a case with no
+    refusal pending.
+    """
+    application = by_ref(uow.session, case_ref, lock=True)
+    _require_state(application, ApplicationState.REFUSAL_PENDING, doing=doing)
+    proposed = _pending_refusal(uow.session, application)
+    second_pair_of_eyes(senior_id, took_part={proposed.author_id}, what=what)
+    case_state, decision_state = to
+    _move(application, case_state, doing=doing)
+    proposed.state = decision_state.value
+    proposed.second_id = senior_id
+    proposed.second_at = uow.now()
+    return application, proposed
+
+
 def confirm_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str) -> None:
     """Confirm another caseworker's refusal: it takes effect, and the applicant is told.
 
@@ -331,16 +357,14 @@ def confirm_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str) -> No
     require_role(ctx, senior_id, SENIOR_CASEWORKERS)
     address = _address(ctx, case_ref)
     with ctx.unit(actor=senior_id) as uow:
-        application = by_ref(uow.session, case_ref, lock=True)
-        _require_state(application, ApplicationState.REFUSAL_PENDING, doing="confirm a refusal")
-        proposed = _pending_refusal(uow.session, application)
-        second_pair_of_eyes(
-            senior_id, took_part={proposed.author_id}, what="confirm a refusal you proposed"
+        application, proposed = _second_look(
+            uow,
+            case_ref,
+            senior_id,
+            to=(ApplicationState.REFUSED, DecisionState.IN_EFFECT),
+            doing="confirm a refusal",
+            what="confirm a refusal you proposed",
         )
-        _move(application, ApplicationState.REFUSED, doing="confirm a refusal")
-        proposed.state = DecisionState.IN_EFFECT.value
-        proposed.second_id = senior_id
-        proposed.second_at = uow.now()
         application.decided_at = uow.now()
         reasons = opened_reasons(ctx, proposed)
         add_event(
@@ -374,16 +398,14 @@ def return_refusal(ctx: ServiceContext, case_ref: str, *, senior_id: str, note: 
     require_role(ctx, senior_id, SENIOR_CASEWORKERS)
     why = written_reason(note, field="note", missing="Say why the refusal is sent back")
     with ctx.unit(actor=senior_id) as uow:
-        application = by_ref(uow.session, case_ref, lock=True)
-        _require_state(application, ApplicationState.REFUSAL_PENDING, doing="send a refusal back")
-        proposed = _pending_refusal(uow.session, application)
-        second_pair_of_eyes(
-            senior_id, took_part={proposed.author_id}, what="send back a refusal you proposed"
+        application, proposed = _second_look(
+            uow,
+            case_ref,
+            senior_id,
+            to=(ApplicationState.AWAITING_DECISION, DecisionState.RETURNED),
+            doing="send a refusal back",
+            what="send back a refusal you proposed",
         )
-        _move(application, ApplicationState.AWAITING_DECISION, doing="send a refusal back")
-        proposed.state = DecisionState.RETURNED.value
-        proposed.second_id = senior_id
-        proposed.second_at = uow.now()
         add_event(uow.session, application, uow.now(), "refusal_returned", why, author="caseworker")
         uow.audit(
             "application.refusal.returned", application.case_ref, proposed_by=proposed.author_id

@@ -69,25 +69,25 @@ def account_home(request: Request) -> str | None:
 
 def limited(request: Request, name: str) -> None:
     """Count an attempt at `name` from this client; raise when over its limit."""
-    limits: RateLimits = request.app.state.rate_limits
-    verdict = limits.attempt(name, f"client|{client_address(request)}")
-    if not verdict.allowed:
-        raise TooManyAttemptsError(verdict.retry_after)
+    _count(request, (name, _client(request)))
 
 
 def limited_both(request: Request, name: str, account_name: str, account_id: str) -> None:
     """Count an attempt at `name` by this client and at `account_name` by the account, at once."""
-    limits: RateLimits = request.app.state.rate_limits
-    verdict = limits.attempt_each(
-        (name, f"client|{client_address(request)}"), (account_name, f"account|{account_id}")
-    )
-    if not verdict.allowed:
-        raise TooManyAttemptsError(verdict.retry_after)
+    _count(request, (name, _client(request)), (account_name, f"account|{account_id}"))
 
 
 def limited_account(request: Request, name: str, account_id: str) -> None:
     """Count an attempt at `name` by `account_id`, whatever address it comes from."""
+    _count(request, (name, f"account|{account_id}"))
+
+
+def _client(request: Request) -> str:
+    return f"client|{client_address(request)}"
+
+
+def _count(request: Request, *attempts: tuple[str, str]) -> None:
     limits: RateLimits = request.app.state.rate_limits
-    verdict = limits.attempt(name, f"account|{account_id}")
+    verdict = limits.attempt_each(*attempts)
     if not verdict.allowed:
         raise TooManyAttemptsError(verdict.retry_after)

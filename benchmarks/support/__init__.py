@@ -1,0 +1,1 @@
+"""What more than one benchmark needs; a package, so `scripts/bench` does not run it."""
