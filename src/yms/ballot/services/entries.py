@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Protocol
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import LargeBinary, String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -38,6 +39,7 @@ from yms.kernel.validation import FieldProblem
 from yms.platform import metrics
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
+from yms.platform.db import Database
 from yms.platform.orm import UTCDateTime
 from yms.schemes.domain.scheme import Allocation, Scheme
 
@@ -123,29 +125,29 @@ class _WindowFacts:
 
 
 # Per process and database: a window's facts are fixed when it opens (its state is not,
-# and is read by the entry's own statement). A miss is not remembered.
-_FACTS: dict[tuple[int, str], _WindowFacts] = {}
+# and is read by the entry's own statement). Held by the database object itself, so a
+# database gone (a test's) takes its facts with it; a miss is not remembered.
+_FACTS: WeakKeyDictionary[Database, dict[str, _WindowFacts]] = WeakKeyDictionary()
 _FACTS_KEPT = 1024
+_FACTS_QUERY = select(
+    BallotWindow.scheme_id,
+    BallotWindow.scheme_version,
+    BallotWindow.allocation_id,
+    BallotWindow.seed_commitment,
+).where(BallotWindow.id == bindparam("window_id"))
 
 
 def _window_facts(ctx: ServiceContext, window_id: str) -> _WindowFacts | None:
-    key = (id(ctx.database), window_id)
-    facts = _FACTS.get(key)
+    known = _FACTS.setdefault(ctx.database, {})
+    facts = known.get(window_id)
     if facts is None:
         with ctx.database.one_statement(read_only=True) as connection:
-            row = connection.execute(
-                select(
-                    BallotWindow.scheme_id,
-                    BallotWindow.scheme_version,
-                    BallotWindow.allocation_id,
-                    BallotWindow.seed_commitment,
-                ).where(BallotWindow.id == window_id)
-            ).one_or_none()
+            row = connection.execute(_FACTS_QUERY, {"window_id": window_id}).one_or_none()
         if row is None:
             return None
-        if len(_FACTS) >= _FACTS_KEPT:
-            _FACTS.clear()
-        facts = _FACTS[key] = _WindowFacts(*row)
+        if len(known) >= _FACTS_KEPT:
+            known.clear()
+        facts = known[window_id] = _WindowFacts(*row)
     return facts
 
 
