@@ -51,6 +51,9 @@ def test_bad_answers_are_told_by_their_fields(browser: Browser, web_ctx: Service
         assert answer.status_code == 400, data
         assert message in answer.text, data
         assert 'class="govuk-error-summary"' in answer.text
+    both = browser.post("/account/tokens", {"name": "x" * 65, "days": "400"})
+    assert "Name must be 64 characters or fewer" in both.text
+    assert "must be 365 or fewer" in both.text
     assert access_tokens.tokens_of(web_ctx, browser_account(web_ctx)) == []
 
 

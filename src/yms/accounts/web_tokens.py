@@ -12,7 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yms.accounts import access_tokens
-from yms.accounts.domain import API_TOKEN_DAYS, API_TOKEN_MAX_DAYS, Role
+from yms.accounts.domain import (
+    API_TOKEN_DAYS,
+    API_TOKEN_MAX_DAYS,
+    Role,
+    check_api_token_request,
+)
 from yms.kernel.errors import InvalidInputError, NotFoundError
 from yms.platform.web import forms
 from yms.platform.web.access import limited_account, require_role
@@ -56,18 +61,23 @@ def make_token(request: Request) -> Response:
     account_id = require_role(request, Role.APPLICANT)
     limited_account(request, "access-tokens", account_id)
     values = {"name": forms.text(form, "name"), "days": forms.text(form, "days")}
+    errors: dict[str, object] = {}
+    days = API_TOKEN_DAYS  # only to check the name by, when the days are not a number
     try:
         days = forms.whole_number(
             form, "days", forms._("the number of days"), maximum=API_TOKEN_MAX_DAYS
         )
-        issued = access_tokens.create_access_token(
-            context_of(request), account_id, name=values["name"], days=days
-        )
     except FieldError as error:
-        return _list_page(request, account_id, {error.field: error.message}, values)
+        errors[error.field] = error.message
+    try:  # every answer's problem at once, not the first only
+        check_api_token_request(values["name"], days)
     except InvalidInputError as error:
-        found = {problem.path: problem.message for problem in error.problems}
-        return _list_page(request, account_id, found, values)
+        errors.update({problem.path: problem.message for problem in error.problems})
+    if errors:
+        return _list_page(request, account_id, errors, values)
+    issued = access_tokens.create_access_token(
+        context_of(request), account_id, name=values["name"], days=days
+    )
     return render(request, "accounts/token_made.html", form=False, issued=issued)
 
 
