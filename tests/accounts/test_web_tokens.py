@@ -54,6 +54,8 @@ def test_bad_answers_are_told_by_their_fields(browser: Browser, web_ctx: Service
     both = browser.post("/account/tokens", {"name": "x" * 65, "days": "400"})
     assert "Name must be 64 characters or fewer" in both.text
     assert "must be 365 or fewer" in both.text
+    summary = both.text.index("There is a problem")
+    assert both.text.index("Name must be 64", summary) < both.text.index("365 or fewer", summary)
     assert access_tokens.tokens_of(web_ctx, browser_account(web_ctx)) == []
 
 

@@ -73,8 +73,9 @@ def make_token(request: Request) -> Response:
         check_api_token_request(values["name"], days)
     except InvalidInputError as error:
         errors.update({problem.path: problem.message for problem in error.problems})
-    if errors:
-        return _list_page(request, account_id, errors, values)
+    if errors:  # in the order of the form's fields, as the summary lists them
+        ordered = {field: errors[field] for field in values if field in errors}
+        return _list_page(request, account_id, ordered, values)
     issued = access_tokens.create_access_token(
         context_of(request), account_id, name=values["name"], days=days
     )
