@@ -11,10 +11,13 @@ it makes is the record).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, select
+import psycopg
+from sqlalchemy import bindparam, func, select
 
 from yms.accounts.domain import (
     API_TOKEN_DAYS,
@@ -26,6 +29,7 @@ from yms.accounts.domain import (
 from yms.accounts.tables import Account, ApiToken
 from yms.kernel.errors import NotFoundError
 from yms.platform.context import ServiceContext
+from yms.platform.db import postgresql_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +148,49 @@ _HOLDER = (
 )
 
 
+# The same, for a group of tokens at once (PostgreSQL, `holders_of_group`).
+_HOLDERS = postgresql_text(
+    select(
+        ApiToken.token_hash,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        Account.id,
+        Account.role,
+        Account.email_confirmed_at,
+    )
+    .join(Account, Account.id == ApiToken.account_id)
+    .where(ApiToken.token_hash == func.any(bindparam("token_hashes")))
+)
+
+
+def _holder(row: Sequence[Any], now: datetime) -> TokenHolder | None:
+    """The holder a found row names, unless its token is revoked or expired at `now`."""
+    expires_at, revoked_at, account_id, role, confirmed_at = row
+    if revoked_at is not None or now >= expires_at:
+        return None
+    return TokenHolder(account_id, Role(role), confirmed_at is not None)
+
+
+async def holders_of_group(
+    connection: psycopg.AsyncConnection[Any], secrets_: Sequence[str], now: datetime
+) -> list[TokenHolder | None]:
+    """For each presented token, its holder as `holder_of` finds it: one statement for all.
+
+    On an async PostgreSQL connection (`yms.platform.db.AsyncConnections`), for
+    the rush's grouped entries.
+    """
+    hashes = {hash_api_token(secret) for secret in secrets_ if secret.startswith(API_TOKEN_PREFIX)}
+    found: dict[bytes, TokenHolder | None] = {}
+    if hashes:
+        cursor = await connection.execute(_HOLDERS, {"token_hashes": list(hashes)})
+        for token_hash, *row in await cursor.fetchall():
+            found[bytes(token_hash)] = _holder(row, now)
+    return [
+        found.get(hash_api_token(secret)) if secret.startswith(API_TOKEN_PREFIX) else None
+        for secret in secrets_
+    ]
+
+
 def holder_of(ctx: ServiceContext, secret: str) -> TokenHolder | None:
     """The account a presented token belongs to, or `None` if unknown, expired or revoked."""
     if not secret.startswith(API_TOKEN_PREFIX):
@@ -153,7 +200,4 @@ def holder_of(ctx: ServiceContext, secret: str) -> TokenHolder | None:
         found = connection.execute(_HOLDER, {"token_hash": hash_api_token(secret)}).one_or_none()
     if found is None:
         return None
-    expires_at, revoked_at, account_id, role, confirmed_at = found
-    if revoked_at is not None or ctx.clock.now() >= expires_at:
-        return None
-    return TokenHolder(account_id, Role(role), confirmed_at is not None)
+    return _holder(found, ctx.clock.now())

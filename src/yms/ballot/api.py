@@ -9,14 +9,16 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from yms.accounts import access_tokens
-from yms.ballot.services.entries import EntryReceipt, EntryRequest, enter_ballot
+from yms.ballot.api_groups import EntryGroups, FullPath, GroupedAttempt
+from yms.ballot.services.entries import EntryReceipt, EntryRequest, enter_ballot, prepared_entry
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
-from yms.platform.web.access import limited, limited_both
+from yms.platform.web.access import TooManyAttemptsError, client_subject, limited, limited_both
 from yms.platform.web.context import context_of
 from yms.platform.web.idempotency import IDEMPOTENCY_KEY_RULE, is_idempotency_key
 from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
+from yms.platform.web.ratelimit import Verdict
 
 router = APIRouter(prefix="/api/v1")
 # Each route's body limit, enforced as the body streams (platform.web.body_limit): an entry
@@ -55,7 +57,9 @@ def _idempotency_key(request: Request) -> str | None:
     return key
 
 
-def _entry_request(data: object, window_id: str, account_id: str, key: str | None) -> EntryRequest:
+def _entry_request(
+    data: object, window_id: str, account_id: str | None, key: str | None
+) -> EntryRequest:
     if not isinstance(data, dict):
         raise InvalidInputError([FieldProblem("", "the body must be a JSON object")])
     allowed = ENTRY_FIELDS | OPTIONAL_ENTRY_FIELDS
@@ -99,9 +103,39 @@ def _entrant(request: Request) -> access_tokens.TokenHolder | Response:
     return holder
 
 
-def _enter(request: Request, body: bytes, window_id: str) -> EntryReceipt | Response:
-    """Everything that touches the database, run off the event loop: the entry or a problem."""
-    holder = _entrant(request)
+def _grouped_attempt(request: Request, body: bytes, window_id: str) -> GroupedAttempt | None:
+    """The request's entry, ready for a group; `None` if anything about it is not plain.
+
+    Only checks that cost no database and no thread: a request they do not pass
+    goes the full way, which says what is wrong with it.
+    """
+    token = _bearer_token(request)
+    if token is None:
+        return None
+    try:
+        key = _idempotency_key(request)
+        entry = _entry_request(decode_json(body), window_id, None, key)
+    except (MalformedJsonError, InvalidInputError):
+        return None
+    prepared = prepared_entry(context_of(request), entry)
+    if prepared is None:
+        return None
+    return GroupedAttempt(token, client_subject(request), prepared)
+
+
+def _enter(
+    request: Request, body: bytes, window_id: str, decided: FullPath | None = None
+) -> EntryReceipt | Response:
+    """Everything that touches the database, run off the event loop: the entry or a problem.
+
+    `decided` is what a group (`EntryGroups`) left to this path: with its limits
+    counted there, the holder it found is not looked up or counted again.
+    """
+    holder = (
+        decided.holder
+        if decided is not None and decided.counted and decided.holder is not None
+        else _entrant(request)
+    )
     if isinstance(holder, Response):
         return holder
     ctx = context_of(request)
@@ -152,7 +186,20 @@ async def enter(request: Request, window_id: str) -> Response:
     reused for another entry), 429 (too many attempts, with Retry-After).
     """
     body = await request.body()
-    outcome = await run_in_threadpool(_enter, request, body, window_id)
+    outcome: EntryReceipt | Response | None = None
+    decided: FullPath | None = None
+    groups: EntryGroups | None = request.app.state.entry_groups
+    attempt = _grouped_attempt(request, body, window_id) if groups is not None else None
+    if groups is not None and attempt is not None:
+        grouped = await groups.enter(attempt)
+        if isinstance(grouped, Verdict):
+            raise TooManyAttemptsError(grouped.retry_after)
+        if isinstance(grouped, EntryReceipt):
+            outcome = grouped
+        else:
+            decided = grouped
+    if outcome is None:
+        outcome = await run_in_threadpool(_enter, request, body, window_id, decided)
     if not isinstance(outcome, EntryReceipt):
         return outcome
     receipt = outcome

@@ -8,15 +8,20 @@ psycopg 3 with a connection pool.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import psycopg
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.expression import ClauseElement
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # How long a caller waits for a pooled connection by default (SQLAlchemy's own); the
@@ -154,6 +159,56 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+    def conninfo(self) -> str:
+        """The database's address as libpq takes it (for connections outside SQLAlchemy)."""
+        return self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def postgresql_text(statement: ClauseElement) -> str:
+    """`statement` as PostgreSQL text with ``%(name)s`` placeholders, for `AsyncConnections`.
+
+    Compile once, at import: the hot path then sends text that SQLAlchemy wrote
+    from the tables' own definitions, without SQLAlchemy in between.
+    """
+    return str(statement.compile(dialect=postgresql_psycopg.dialect()))  # type: ignore[no-untyped-call]
+
+
+class AsyncConnections:
+    """PostgreSQL only: a few autocommit connections for async code, outside SQLAlchemy.
+
+    For the rush's grouped statements (`yms.platform.grouping`), which run on the
+    event loop with no thread hop and no ORM between them and the wire. Opened in
+    the running loop on first use; a connection broken (the database restarted)
+    is dropped when given back and a new one made, so the pool heals by itself.
+    A caller that waits `timeout` seconds for one gets `psycopg_pool.PoolTimeout`.
+    """
+
+    def __init__(self, database: Database, size: int, *, timeout: float = 1.0) -> None:
+        self._pool = AsyncConnectionPool(
+            database.conninfo(),
+            min_size=size,
+            max_size=size,
+            timeout=timeout,
+            kwargs={"autocommit": True},
+            open=False,
+        )
+        self._opening: asyncio.Future[None] | None = None
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """A connection for the block: each statement commits as it runs."""
+        if self._opening is None:  # the first caller opens; the others wait for it
+            self._opening = asyncio.ensure_future(self._pool.open(wait=False))
+        await self._opening
+        async with self._pool.connection() as connection:
+            yield connection
+
+    async def close(self) -> None:
+        """Close every connection (idempotent)."""
+        if self._opening is not None:
+            await self._opening
+            await self._pool.close()
 
 
 def insert_if_absent(session: Session, table: type[Any], **values: Any) -> None:

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # Requests one web process works on at once; more wait briefly, then get 503.
     # Unset: as many as the connections its pool can hold (DESIGN.md, "Serving").
     max_in_flight: int | None = Field(default=None, ge=1, le=10_000)
+    # On PostgreSQL, API ballot entries arriving together are written in groups, one
+    # commit each; this many groups at once per process, each on a connection of its
+    # own (so a process holds this many connections beside its pool). 0: one at a time.
+    entry_group_lanes: int = Field(default=2, ge=0, le=32)
     # Who may read /metrics (addresses or networks, comma-separated); others get 404.
     metrics_from: str = LOOPBACK
     # Cookies without `Secure`, for plain HTTP other than localhost (never in production).

@@ -24,10 +24,12 @@ from yms.applications.web import direct as direct_web
 from yms.applications.web import overview as overview_web
 from yms.ballot import api as ballot_api
 from yms.ballot import web as ballot_web
+from yms.ballot.api_groups import EntryGroups
 from yms.eligibility import api as eligibility_api
 from yms.eligibility import web as eligibility_web
 from yms.platform import metrics
 from yms.platform.context import ServiceContext
+from yms.platform.db import AsyncConnections
 from yms.platform.mail import outbox_page
 from yms.platform.payments import fake_page
 from yms.platform.web.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
@@ -96,12 +98,30 @@ BODY_LIMITS = {
 
 def _lifespan(capacity: Capacity) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         size_thread_pool(capacity)  # as many threads as the database pool has connections
-        yield
-        metrics.process_ended()
+        # Made here, in the loop that serves: its lanes and connections belong to it.
+        app.state.entry_groups = _entry_groups(app, capacity)
+        try:
+            yield
+        finally:
+            if app.state.entry_groups is not None:
+                await app.state.entry_groups.close()
+                app.state.entry_groups = None
+            metrics.process_ended()
 
     return lifespan
+
+
+def _entry_groups(app: FastAPI, capacity: Capacity) -> EntryGroups | None:
+    """Grouped API entries on PostgreSQL, unless turned off; SQLite has one writer anyway."""
+    ctx: ServiceContext = app.state.ctx
+    if ctx.database.dialect != "postgresql" or capacity.entry_lanes == 0:
+        return None
+    lanes = capacity.entry_lanes
+    return EntryGroups(
+        ctx, app.state.rate_limits, AsyncConnections(ctx.database, lanes), lanes=lanes
+    )
 
 
 def create_app(
@@ -131,6 +151,7 @@ def create_app(
     app.state.trusted_proxies = trusted_networks(trusted_proxies)
     app.state.metrics_from = trusted_networks(metrics_from)
     app.state.rate_limits = RateLimits(ctx.database, ctx.identity_key, ctx.clock)
+    app.state.entry_groups = None  # while the app is served (its lifespan): yms.ballot.api_groups
     app.state.role_of = partial(account_services.role_of, ctx)
     app.state.home_of = accounts_web.home_of
     # Innermost, so what they refuse themselves still gets the session and the headers.

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_NOW
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
-from yms.platform.db import Database
-from yms.platform.web.ratelimit import Limit, RateLimits
+from yms.platform.db import AsyncConnections, Database
+from yms.platform.web.ratelimit import Limit, RateLimits, Verdict
 from yms.platform.web.tables import RateLimitCount
 
 KEY = b"k" * 32
@@ -85,3 +87,39 @@ def test_exactly_the_limit_is_let_through(attempts: int, tries: int) -> None:
     limiter = RateLimits(database, KEY, FixedClock(TEST_NOW), {"form": Limit(attempts, 60)})
     allowed = sum(limiter.attempt("form", "client|x").allowed for _ in range(tries))
     assert allowed == min(attempts, tries)
+
+
+SUBJECTS = st.sampled_from(["client|a", "client|b", "account|1", "account|2"])
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # the rush's async path
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    group=st.lists(st.lists(SUBJECTS, min_size=1, max_size=2, unique=True), max_size=12),
+    before=st.integers(min_value=0, max_value=4),
+)
+def test_a_group_counted_at_once_gets_the_verdicts_of_its_attempts_in_turn(
+    ctx: ServiceContext, clock: FixedClock, group: list[list[str]], before: int
+) -> None:
+    limiter = RateLimits(ctx.database, KEY, clock, {"form": Limit(3, 60), "api": Limit(5, 60)})
+    attempts = [[("form" if "client" in s else "api", s) for s in subjects] for subjects in group]
+
+    def in_turn() -> list[Verdict]:
+        limiter.forget()
+        for _ in range(before):
+            limiter.attempt("form", "client|a")
+        return [limiter.attempt_each(*each) for each in attempts]
+
+    async def at_once() -> list[Verdict]:
+        connections = AsyncConnections(ctx.database, 1)
+        try:
+            async with connections.connection() as connection:
+                return await limiter.attempt_group(connection, attempts)
+        finally:
+            await connections.close()
+
+    expected = in_turn()
+    limiter.forget()
+    for _ in range(before):
+        limiter.attempt("form", "client|a")
+    assert asyncio.run(at_once()) == expected

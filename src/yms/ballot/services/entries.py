@@ -11,12 +11,14 @@ participation) is checked, so an ineligible entrant never takes a place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 from weakref import WeakKeyDictionary
 
+import psycopg
 from sqlalchemy import LargeBinary, String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -348,12 +350,7 @@ def _entered_at_once(
     full path, which says why, decides; so both give the same answers.
     """
     facts = _window_facts(ctx, request.window_id)
-    if facts is None:
-        return None
-    try:
-        _check_nationality(ctx, facts, request.nationality)
-        _check_eligible(ctx, facts, request)
-    except (InvalidInputError, RefusedError):
+    if facts is None or not _passes_at_entry(ctx, facts, request):
         return None
     now = ctx.clock.now()
     ref = new_entry_ref(ctx.random_bytes)
@@ -372,6 +369,132 @@ def _entered_at_once(
         return None
     metrics.entry_accepted()
     return EntryReceipt(ref, request.window_id, now, facts.seed_commitment, created=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEntry:
+    """An entry checked as far as it can be without the database, to go in with a group."""
+
+    request: EntryRequest
+    identity_hash: bytes
+    ref: str
+    seed_commitment: str
+
+
+def prepared_entry(ctx: ServiceContext, request: EntryRequest) -> PreparedEntry | None:
+    """`request` ready for `enter_open_group`, or `None` where `enter_ballot` must decide.
+
+    Touches no database: `None` when this process does not yet know the window
+    (the full path learns it), the passport number is malformed, or a rule
+    checked at entry fails — the full path says why, so both give one answer.
+    """
+    facts = _FACTS.get(ctx.database, {}).get(request.window_id)
+    if facts is None or not _passes_at_entry(ctx, facts, request):
+        return None
+    try:
+        identity_hash = _identity(request).keyed_hash(ctx.identity_key)
+    except InvalidInputError:
+        return None
+    ref = new_entry_ref(ctx.random_bytes)
+    return PreparedEntry(request, identity_hash, ref, facts.seed_commitment)
+
+
+# Whether the rules checked at entry pass, by everything they depend on: a scheme version
+# never changes, and entrants share dates of birth, so the rush checks each answer once.
+# Kept per database object, as the window facts are.
+_PASSES: WeakKeyDictionary[Database, dict[tuple[object, ...], bool]] = WeakKeyDictionary()
+_PASSES_KEPT = 100_000
+
+
+def _passes_at_entry(ctx: ServiceContext, facts: _WindowFacts, request: EntryRequest) -> bool:
+    """Whether `_check_nationality` and `_check_eligible` let `request` in (remembered)."""
+    key = (
+        facts.scheme_id,
+        facts.scheme_version,
+        facts.allocation_id,
+        request.nationality,
+        request.date_of_birth,
+        today(ctx.clock),
+        request.previous_participation,
+    )
+    known = _PASSES.setdefault(ctx.database, {})
+    passes = known.get(key)
+    if passes is None:
+        try:
+            _check_nationality(ctx, facts, request.nationality)
+            _check_eligible(ctx, facts, request)
+            passes = True
+        except (InvalidInputError, RefusedError):
+            passes = False
+        if len(known) >= _PASSES_KEPT:
+            known.clear()
+        known[key] = passes
+    return passes
+
+
+# `_enter_if_open` for a group (PostgreSQL): one statement, one commit, for every entry
+# of the group that is new and whose window is open at ``now``.
+_ENTER_GROUP_IF_OPEN = """
+INSERT INTO ballot_entries
+    (window_id, ref, identity_hash, account_id, nationality, entered_at, idempotency_key)
+SELECT w.id, e.ref, e.identity_hash, e.account_id, e.nationality, %(now)s, e.idempotency_key
+FROM unnest(
+    %(window_ids)s::text[], %(refs)s::text[], %(identity_hashes)s::bytea[],
+    %(account_ids)s::text[], %(nationalities)s::text[], %(idempotency_keys)s::text[]
+) AS e (window_id, ref, identity_hash, account_id, nationality, idempotency_key)
+JOIN ballot_windows AS w ON w.id = e.window_id
+WHERE w.opens_at <= %(now)s AND w.closes_at > %(now)s
+    AND w.closed_at IS NULL AND w.drawn_at IS NULL
+FOR SHARE OF w
+ON CONFLICT DO NOTHING
+RETURNING ref
+"""
+
+
+async def enter_open_group(
+    ctx: ServiceContext,
+    connection: psycopg.AsyncConnection[Any],
+    group: Sequence[tuple[PreparedEntry, str]],
+) -> list[EntryReceipt | None]:
+    """Each (entry, account) of `group` entered at once if new and its window open, else `None`.
+
+    The grouped form of the first entry's one statement: ``INSERT … SELECT``
+    from the windows open now, read ``FOR SHARE`` (closing waits for it),
+    ``ON CONFLICT DO NOTHING``, in autocommit on an async PostgreSQL connection
+    (`yms.platform.db.AsyncConnections`): committed, and durable as the cluster
+    makes commits, when it returns. An entry answered `None` went in only if
+    another of the same group or an earlier request made it: `enter_ballot`
+    decides those, and says why. Two groups meeting the same keys in opposite
+    orders can deadlock; PostgreSQL then fails one, and its entries are all
+    answered `None`.
+    """
+    now = ctx.clock.now()
+    values = {
+        "now": now,
+        "window_ids": [entry.request.window_id for entry, _account in group],
+        "refs": [entry.ref for entry, _account in group],
+        "identity_hashes": [entry.identity_hash for entry, _account in group],
+        "account_ids": [account for _entry, account in group],
+        "nationalities": [entry.request.nationality for entry, _account in group],
+        "idempotency_keys": [entry.request.idempotency_key for entry, _account in group],
+    }
+    try:
+        cursor = await connection.execute(_ENTER_GROUP_IF_OPEN, values)
+        made = {ref for (ref,) in await cursor.fetchall()}
+    except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+        return [None] * len(group)
+    receipts: list[EntryReceipt | None] = []
+    for entry, _account in group:
+        if entry.ref in made:
+            metrics.entry_accepted()
+            receipts.append(
+                EntryReceipt(
+                    entry.ref, entry.request.window_id, now, entry.seed_commitment, created=True
+                )
+            )
+        else:
+            receipts.append(None)
+    return receipts
 
 
 def enter_ballot(

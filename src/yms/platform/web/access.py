@@ -69,21 +69,27 @@ def account_home(request: Request) -> str | None:
 
 def limited(request: Request, name: str) -> None:
     """Count an attempt at `name` from this client; raise when over its limit."""
-    _count(request, (name, _client(request)))
+    _count(request, (name, client_subject(request)))
 
 
 def limited_both(request: Request, name: str, account_name: str, account_id: str) -> None:
     """Count an attempt at `name` by this client and at `account_name` by the account, at once."""
-    _count(request, (name, _client(request)), (account_name, f"account|{account_id}"))
+    _count(request, (name, client_subject(request)), (account_name, account_subject(account_id)))
 
 
 def limited_account(request: Request, name: str, account_id: str) -> None:
     """Count an attempt at `name` by `account_id`, whatever address it comes from."""
-    _count(request, (name, f"account|{account_id}"))
+    _count(request, (name, account_subject(account_id)))
 
 
-def _client(request: Request) -> str:
+def client_subject(request: Request) -> str:
+    """Who a limit counts for a request's client (its address, as the proxies tell it)."""
     return f"client|{client_address(request)}"
+
+
+def account_subject(account_id: str) -> str:
+    """Who a limit counts for an account, whatever address it comes from."""
+    return f"account|{account_id}"
 
 
 def _count(request: Request, *attempts: tuple[str, str]) -> None:

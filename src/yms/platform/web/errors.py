@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import psycopg
+import psycopg_pool
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -53,6 +55,8 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
     # page (which may read the session) is rendered off the event loop.
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
+    @app.exception_handler(psycopg.OperationalError)  # async statements, outside SQLAlchemy
+    @app.exception_handler(psycopg.InterfaceError)
     def unavailable(request: Request, error: Exception) -> Response:
         log.warning("request.unavailable", error=type(error).__name__)
         response: Response = (
@@ -70,7 +74,8 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
 
     # No connection free within YMS_DATABASE_POOL_TIMEOUT: the service is saturated, not broken.
     @app.exception_handler(PoolTimeoutError)
-    async def pool_exhausted(request: Request, _error: PoolTimeoutError) -> Response:
+    @app.exception_handler(psycopg_pool.PoolTimeout)
+    async def pool_exhausted(request: Request, _error: Exception) -> Response:
         return busy(request)
 
     @app.exception_handler(CsrfError)

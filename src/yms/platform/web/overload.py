@@ -53,12 +53,19 @@ class Capacity:
     threads: int
     in_flight: int
     wait: float = ADMISSION_WAIT
+    # Groups of API ballot entries handled at once (PostgreSQL), each on a connection of
+    # its own beside the pool's (yms.ballot.api_groups); 0 handles each entry alone.
+    entry_lanes: int = 2
 
     @classmethod
     def of(cls, settings: Settings) -> Capacity:
         """A thread per pooled connection; ``YMS_MAX_IN_FLIGHT`` requests, or one per thread."""
         threads = settings.database_connections
-        return cls(threads=threads, in_flight=settings.max_in_flight or threads)
+        return cls(
+            threads=threads,
+            in_flight=settings.max_in_flight or threads,
+            entry_lanes=settings.entry_group_lanes,
+        )
 
 
 #: The capacity of a process on the default settings (10 pooled connections and 10 more).
