@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import httpx2 as httpx
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from tests.ballot.builders import CLOSES, entry, hong_kong_window
@@ -17,6 +18,7 @@ from yms.accounts import access_tokens
 from yms.accounts import services as accounts
 from yms.accounts.domain import Role
 from yms.ballot.api_groups import EntryGroups, FullPath, GroupedAttempt, Outcome
+from yms.ballot.api_rush import ROUTE
 from yms.ballot.services.entries import (
     EntryReceipt,
     EntryRequest,
@@ -200,3 +202,33 @@ def test_over_http_a_grouped_refusal_is_answered_as_the_full_path_answers_it(
     assert over.headers["content-type"] == "application/problem+json"
     assert 1 <= int(over.headers["retry-after"]) <= 60
     assert unknown.status_code == 401
+
+
+def test_the_short_way_in_keeps_the_limits_the_metrics_and_the_headers(
+    pg_ctx: ServiceContext,
+) -> None:
+    _ana, token = token_of(pg_ctx, "ana@example.org")
+    bearer = {"authorization": f"Bearer {token}"}
+    body = {"passport_number": "K12345678", "nationality": "HK", "date_of_birth": "2001-04-03"}
+    labels = {"route": ROUTE, "method": "POST", "status": "2xx"}
+
+    def answered() -> float:
+        return REGISTRY.get_sample_value("yms_http_requests_total", labels) or 0.0
+
+    before = answered()
+    with LiveServer(pg_ctx) as server:
+        url = f"{server.url}/api/v1/ballot-windows/hk-2026-1/entries"
+        entered = httpx.post(url, json=body, headers=bearer)
+        huge = httpx.post(
+            url,
+            content=b'{"passport_number": "' + b"K" * 70_000 + b'"}',
+            headers={**bearer, "content-type": "application/json"},
+        )
+        groups = server.server.config.app.state.entry_groups
+        assert groups is not None
+        assert groups.handled == 1  # the entry went in with a group; the huge body did not
+    assert entered.status_code == 201
+    assert entered.headers["x-content-type-options"] == "nosniff"
+    assert answered() == before + 1  # labelled by the route's template, as every route is
+    assert huge.status_code == 413
+    assert huge.headers["content-type"] == "application/problem+json"

@@ -9,21 +9,22 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from yms.accounts import access_tokens
-from yms.ballot.api_groups import EntryGroups, FullPath, GroupedAttempt
+from yms.ballot.api_groups import FullPath, GroupedAttempt
 from yms.ballot.services.entries import EntryReceipt, EntryRequest, enter_ballot, prepared_entry
 from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 from yms.kernel.validation import FieldProblem
-from yms.platform.web.access import TooManyAttemptsError, client_subject, limited, limited_both
+from yms.platform.web.access import client_subject, limited, limited_both
 from yms.platform.web.context import context_of
 from yms.platform.web.idempotency import IDEMPOTENCY_KEY_RULE, is_idempotency_key
 from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
-from yms.platform.web.ratelimit import Verdict
 
 router = APIRouter(prefix="/api/v1")
 # Each route's body limit, enforced as the body streams (platform.web.body_limit): an entry
 # is three short strings.
 BODY_LIMITS = {"/api/v1/ballot-windows/{window_id}/entries": 64 * 1024}
+#: The request's scope key for what a group left to the route (`yms.ballot.api_rush`).
+DECIDED = "yms.entry_decided"
 
 
 ENTRY_FIELDS = {"passport_number", "nationality", "date_of_birth"}
@@ -103,7 +104,7 @@ def _entrant(request: Request) -> access_tokens.TokenHolder | Response:
     return holder
 
 
-def _grouped_attempt(request: Request, body: bytes, window_id: str) -> GroupedAttempt | None:
+def grouped_attempt(request: Request, body: bytes, window_id: str) -> GroupedAttempt | None:
     """The request's entry, ready for a group; `None` if anything about it is not plain.
 
     Only checks that cost no database and no thread: a request they do not pass
@@ -186,27 +187,18 @@ async def enter(request: Request, window_id: str) -> Response:
     reused for another entry), 429 (too many attempts, with Retry-After).
     """
     body = await request.body()
-    outcome: EntryReceipt | Response | None = None
-    decided: FullPath | None = None
-    groups: EntryGroups | None = request.app.state.entry_groups
-    attempt = _grouped_attempt(request, body, window_id) if groups is not None else None
-    if groups is not None and attempt is not None:
-        grouped = await groups.enter(attempt)
-        if isinstance(grouped, Verdict):
-            raise TooManyAttemptsError(grouped.retry_after)
-        if isinstance(grouped, EntryReceipt):
-            outcome = grouped
-        else:
-            decided = grouped
-    if outcome is None:
-        outcome = await run_in_threadpool(_enter, request, body, window_id, decided)
+    decided = request.scope.get(DECIDED)  # the group's part, if one took the entry first
+    outcome = await run_in_threadpool(_enter, request, body, window_id, decided)
     if not isinstance(outcome, EntryReceipt):
         return outcome
-    receipt = outcome
-    response = {
+    return JSONResponse(receipt_json(outcome), status_code=201 if outcome.created else 200)
+
+
+def receipt_json(receipt: EntryReceipt) -> dict[str, str]:
+    """What the API answers with an entry."""
+    return {
         "ref": receipt.ref,
         "window": receipt.window_id,
         "entered_at": receipt.entered_at.isoformat(),
         "seed_commitment": receipt.seed_commitment,
     }
-    return JSONResponse(response, status_code=201 if receipt.created else 200)

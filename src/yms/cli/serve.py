@@ -55,6 +55,9 @@ def server_config(app: FastAPI | str, *, host: str, port: int, workers: int = 1)
         log_level="warning",
         log_config=UVICORN_LOGGING,
         proxy_headers=False,
+        # No access lines: they would carry client addresses and paths (personal data),
+        # and cost each request their formatting; /metrics counts requests instead.
+        access_log=False,
         http="httptools",
         loop="uvloop",
     )

@@ -25,6 +25,7 @@ from yms.applications.web import overview as overview_web
 from yms.ballot import api as ballot_api
 from yms.ballot import web as ballot_web
 from yms.ballot.api_groups import EntryGroups
+from yms.ballot.api_rush import RushEntryMiddleware
 from yms.eligibility import api as eligibility_api
 from yms.eligibility import web as eligibility_web
 from yms.platform import metrics
@@ -158,6 +159,8 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, default=DEFAULT_MAX_BODY_BYTES, limits=BODY_LIMITS)
     app.add_middleware(ControlCharacterPathMiddleware)
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
+    # The rush's entries a group decides skip the session and the router (yms.ballot.api_rush).
+    app.add_middleware(RushEntryMiddleware)
     # Before the session is loaded (a database read), so a busy process turns work away
     # without touching the database; inside the headers, so its answer gets them too.
     app.add_middleware(AdmissionMiddleware, capacity=capacity)

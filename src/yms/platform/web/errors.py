@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import psycopg
-import psycopg_pool
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +23,26 @@ log = structlog.get_logger(__name__)
 UNAVAILABLE_RETRY_AFTER = 5  # seconds: a database restart or failover takes about that
 
 
+def rate_limited(retry_after: int) -> Response:
+    """The API's 429: a problem document with ``Retry-After``."""
+    response = problem(429, "Too many attempts", "Wait a minute.", kind="rate-limited")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def unavailable_problem(error: Exception) -> Response:
+    """The API's 503 when the database is away: nothing was done; retry in a few seconds."""
+    log.warning("request.unavailable", error=type(error).__name__)
+    response = problem(
+        503,
+        "Service unavailable",
+        "Nothing was changed. Send the same request again in a few seconds.",
+        kind="unavailable",
+    )
+    response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
+
+
 def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per kind of error
     """Answer every kind of error as a page or a problem document, never a stack trace.
 
@@ -42,12 +60,11 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
 
     @app.exception_handler(TooManyAttemptsError)
     def too_many(request: Request, error: TooManyAttemptsError) -> Response:
-        response: Response = (
-            problem(429, "Too many attempts", "Wait a minute.", kind="rate-limited")
-            if is_api(request)
-            else render(request, "errors/429.html", status=429, form=False)
-        )
-        response.headers.update(error.headers or {"Retry-After": "60"})
+        retry_after = int((error.headers or {}).get("Retry-After", "60"))
+        if is_api(request):
+            return rate_limited(retry_after)
+        response = render(request, "errors/429.html", status=429, form=False)
+        response.headers["Retry-After"] = str(retry_after)
         return response
 
     # The database unreachable (restarting, failing over) or a lock given up on: nothing
@@ -55,26 +72,16 @@ def install_error_pages(app: FastAPI) -> None:  # noqa: C901 - one handler per k
     # page (which may read the session) is rendered off the event loop.
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    @app.exception_handler(psycopg.OperationalError)  # async statements, outside SQLAlchemy
-    @app.exception_handler(psycopg.InterfaceError)
     def unavailable(request: Request, error: Exception) -> Response:
+        if is_api(request):
+            return unavailable_problem(error)
         log.warning("request.unavailable", error=type(error).__name__)
-        response: Response = (
-            problem(
-                503,
-                "Service unavailable",
-                "Nothing was changed. Send the same request again in a few seconds.",
-                kind="unavailable",
-            )
-            if is_api(request)
-            else render(request, "errors/unavailable.html", status=503, form=False)
-        )
+        response = render(request, "errors/unavailable.html", status=503, form=False)
         response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response
 
     # No connection free within YMS_DATABASE_POOL_TIMEOUT: the service is saturated, not broken.
     @app.exception_handler(PoolTimeoutError)
-    @app.exception_handler(psycopg_pool.PoolTimeout)
     async def pool_exhausted(request: Request, _error: Exception) -> Response:
         return busy(request)
 

@@ -1,0 +1,117 @@
+"""The rush's short way in: an API entry a group can decide, answered without the framework.
+
+At thousands of entries a second the web process, not the database, is what
+runs out: each request passed through the session, compression and path
+middleware and FastAPI's routing and dependency solving before its few
+microseconds of work. `RushEntryMiddleware` sits inside the metrics, the
+security headers and admission control (so an entry is still counted, given
+the headers, and turned away when the process is full) and takes
+``POST /api/v1/ballot-windows/{id}/entries`` itself: it reads the body, and if
+the entry is plain (`yms.ballot.api._grouped_attempt`) hands it to the group
+(`yms.ballot.api_groups`), answering a new entry (201), a limit reached (429)
+or a database away (503) at once. Anything else — the entry not plain, or one
+the group leaves to the full path — goes on to the app with its body replayed,
+and the route decides it as it always has (told what the group already
+counted, so nothing is counted twice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import psycopg
+import psycopg_pool
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from yms.ballot import api
+from yms.ballot.api_groups import EntryGroups
+from yms.ballot.services.entries import EntryReceipt
+from yms.platform.web.errors import rate_limited, unavailable_problem
+from yms.platform.web.overload import busy
+from yms.platform.web.ratelimit import Verdict
+
+ROUTE = "/api/v1/ballot-windows/{window_id}/entries"
+_PATH = re.compile(r"/api/v1/ballot-windows/([^/]+)/entries")
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """What the metrics label a request by (`yms.platform.web.metrics.route_of`)."""
+
+    path: str
+
+
+class RushEntryMiddleware:
+    """ASGI middleware: plain API entries decided in a group; everything else passed on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._route = _Route(ROUTE)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one request."""
+        found = _PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
+        groups: EntryGroups | None = scope["app"].state.entry_groups if found else None
+        if found is None or groups is None or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        body, whole = await _read(receive, api.BODY_LIMITS[ROUTE])
+        request = Request(scope)
+        attempt = api.grouped_attempt(request, body, found[1]) if whole else None
+        if attempt is None:
+            await self.app(scope, _replaying(body, receive, whole=whole), send)
+            return
+        try:
+            outcome = await groups.enter(attempt)
+        except psycopg_pool.PoolTimeout:
+            await _answer(busy(request), scope, receive, send)
+            return
+        except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+            await _answer(unavailable_problem(error), scope, receive, send)
+            return
+        scope["route"] = self._route
+        if isinstance(outcome, EntryReceipt):
+            await _answer(JSONResponse(api.receipt_json(outcome), 201), scope, receive, send)
+        elif isinstance(outcome, Verdict):
+            await _answer(rate_limited(outcome.retry_after), scope, receive, send)
+        else:
+            scope[api.DECIDED] = outcome
+            await self.app(scope, _replaying(body, receive, whole=whole), send)
+
+
+async def _answer(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
+    await response(scope, receive, send)
+
+
+async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """The body, and whether it is all there: reading stops past `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return b"".join(chunks), False
+        if not message.get("more_body", False):
+            return b"".join(chunks), True
+
+
+def _replaying(body: bytes, receive: Receive, *, whole: bool) -> Receive:
+    """A receive that gives `body` first, then (if there is more) what the client sends next."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": not whole}
+        return await receive()
+
+    return replay
