@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yms.platform.grouping import Grouped
+from yms.platform.grouping import GroupClosedError, Grouped
 
 
 class Recorder:
@@ -129,7 +129,18 @@ def test_closing_fails_what_is_still_waiting() -> None:
         return await waiting
 
     results = asyncio.run(scenario())
-    assert all(isinstance(result, RuntimeError) for result in results)
+    assert all(isinstance(result, GroupClosedError) for result in results)
+
+
+def test_a_closed_grouping_takes_nothing_more() -> None:
+    async def scenario() -> None:
+        grouped = Grouped(Recorder(), lanes=1, largest=1)
+        assert await grouped(1) == 2
+        await grouped.close()
+        with pytest.raises(GroupClosedError):
+            await grouped(2)
+
+    asyncio.run(scenario())
 
 
 def test_a_group_needs_a_lane_and_room() -> None:

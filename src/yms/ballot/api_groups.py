@@ -79,7 +79,11 @@ class EntryGroups:
         """The entry's receipt; a refused verdict (over a limit); or `FullPath`.
 
         Raises what the database raises when it is away (`psycopg.OperationalError`,
-        `psycopg_pool.PoolTimeout`): the caller answers 503, to be retried.
+        its subclass `psycopg_pool.PoolTimeout`, `psycopg.InterfaceError`): the caller
+        answers 503, and the client's retry (with its key) gets the answer the entry
+        has, made or not; and `GroupClosedError`
+        when the process is stopping (the entry may have been written: decide it
+        the full way).
         """
         return await self._grouped(attempt)
 

@@ -7,7 +7,7 @@ microseconds of work. `RushEntryMiddleware` sits inside the metrics, the
 security headers and admission control (so an entry is still counted, given
 the headers, and turned away when the process is full) and takes
 ``POST /api/v1/ballot-windows/{id}/entries`` itself: it reads the body, and if
-the entry is plain (`yms.ballot.api._grouped_attempt`) hands it to the group
+the entry is plain (`yms.ballot.api.grouped_attempt`) hands it to the group
 (`yms.ballot.api_groups`), answering a new entry (201), a limit reached (429)
 or a database away (503) at once. Anything else — the entry not plain, or one
 the group leaves to the full path — goes on to the app with its body replayed,
@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 
 import psycopg
-import psycopg_pool
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,8 +28,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from yms.ballot import api
 from yms.ballot.api_groups import EntryGroups
 from yms.ballot.services.entries import EntryReceipt
+from yms.platform.grouping import GroupClosedError
 from yms.platform.web.errors import rate_limited, unavailable_problem
-from yms.platform.web.overload import busy
 from yms.platform.web.ratelimit import Verdict
 
 ROUTE = "/api/v1/ballot-windows/{window_id}/entries"
@@ -58,21 +57,26 @@ class RushEntryMiddleware:
         if found is None or groups is None or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        body, whole = await _read(receive, api.BODY_LIMITS[ROUTE])
         request = Request(scope)
+        limit = api.BODY_LIMITS[ROUTE]
+        if _declared_length(request) > limit:  # refused unread, by the body limit inside
+            await self.app(scope, receive, send)
+            return
+        body, whole = await _read(receive, limit)
         attempt = api.grouped_attempt(request, body, found[1]) if whole else None
         if attempt is None:
             await self.app(scope, _replaying(body, receive, whole=whole), send)
             return
+        scope["route"] = self._route
         try:
             outcome = await groups.enter(attempt)
-        except psycopg_pool.PoolTimeout:
-            await _answer(busy(request), scope, receive, send)
+        except GroupClosedError:  # stopping: the full path decides (and finds it if written)
+            await self.app(scope, _replaying(body, receive, whole=whole), send)
             return
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+            # PoolTimeout too: no connection came back in time, as when the database restarts.
             await _answer(unavailable_problem(error), scope, receive, send)
             return
-        scope["route"] = self._route
         if isinstance(outcome, EntryReceipt):
             await _answer(JSONResponse(api.receipt_json(outcome), 201), scope, receive, send)
         elif isinstance(outcome, Verdict):
@@ -80,6 +84,13 @@ class RushEntryMiddleware:
         else:
             scope[api.DECIDED] = outcome
             await self.app(scope, _replaying(body, receive, whole=whole), send)
+
+
+def _declared_length(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return 0  # malformed: the body limit inside counts what arrives
 
 
 async def _answer(response: Response, scope: Scope, receive: Receive, send: Send) -> None:

@@ -26,6 +26,13 @@ Result = TypeVar("Result")
 Handler = Callable[[Sequence[Item]], Awaitable[Sequence[Result]]]
 
 
+class GroupClosedError(RuntimeError):
+    """The groups were closed (the process is stopping) before the item was answered.
+
+    Its group may have been written; the caller should decide the item another way.
+    """
+
+
 class Grouped(Generic[Item, Result]):
     """Items from concurrent callers, handled in groups by `handle`, each caller answered.
 
@@ -41,11 +48,14 @@ class Grouped(Generic[Item, Result]):
         self._largest = largest
         self._queue: asyncio.Queue[tuple[Item, asyncio.Future[Result]]] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
+        self._closed = False
         self.groups = 0  # handled so far: with `items`, the mean group size (benchmarks)
         self.items = 0
 
     async def __call__(self, item: Item) -> Result:
         """The result `handle` gives for `item`, once the group it went in is handled."""
+        if self._closed:
+            raise GroupClosedError("no longer taking items")
         if not self._workers:
             self._start()
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
@@ -55,7 +65,8 @@ class Grouped(Generic[Item, Result]):
         return await asyncio.shield(future)
 
     async def close(self) -> None:
-        """Stop the lanes (items already queued and not taken are answered with an error)."""
+        """Stop the lanes; items not yet answered get `GroupClosedError`, and new ones too."""
+        self._closed = True
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
@@ -63,7 +74,7 @@ class Grouped(Generic[Item, Result]):
         while not self._queue.empty():
             _item, future = self._queue.get_nowait()
             if not future.done():
-                future.set_exception(RuntimeError("closed before the item was handled"))
+                future.set_exception(GroupClosedError("closed before the item was handled"))
 
     def _start(self) -> None:
         self._workers = [asyncio.create_task(self._lane()) for _ in range(self._lanes)]
@@ -81,7 +92,7 @@ class Grouped(Generic[Item, Result]):
         try:
             results = await self._handle([item for item, _future in group])
         except asyncio.CancelledError:
-            _fail(group, RuntimeError("closed while the group was being handled"))
+            _fail(group, GroupClosedError("closed while the group was being handled"))
             raise
         except Exception as error:  # noqa: BLE001 - handed to every caller, who raises it
             _fail(group, error)

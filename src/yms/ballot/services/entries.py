@@ -404,10 +404,13 @@ def prepared_entry(ctx: ServiceContext, request: EntryRequest) -> PreparedEntry 
 # Kept per database object, as the window facts are.
 _PASSES: WeakKeyDictionary[Database, dict[tuple[object, ...], bool]] = WeakKeyDictionary()
 _PASSES_KEPT = 100_000
+_NATIONALITY_MOST = 8  # the column's width; the full path refuses longer ones
 
 
 def _passes_at_entry(ctx: ServiceContext, facts: _WindowFacts, request: EntryRequest) -> bool:
     """Whether `_check_nationality` and `_check_eligible` let `request` in (remembered)."""
+    if len(request.nationality) > _NATIONALITY_MOST:
+        return False  # not remembered: a client's long string must not fill the memory
     key = (
         facts.scheme_id,
         facts.scheme_version,

@@ -86,7 +86,10 @@ class RateLimits:
             ends = (now // limit.seconds + 1) * limit.seconds
             rows[self._hash(action, subject)] = (ends, limit.attempts)
         counts = self._count(
-            [{"key_hash": key, "window_ends": ends, "hits": 1} for key, (ends, _) in rows.items()]
+            [
+                {"key_hash": key, "window_ends": ends, "hits": 1}
+                for key, (ends, _) in sorted(rows.items())  # one lock order (attempt_group)
+            ]
         )
         waits = [ends - now for key, (ends, allowed) in rows.items() if counts[key] > allowed]
         if waits:
@@ -104,8 +107,13 @@ class RateLimits:
         attempt on it sees the count as it stood after the j-th.
         """
         now = int(self.clock.now().timestamp())
+        # As `attempt_each`: a key named twice in one attempt counts once.
         keyed = [
-            [(self._hash(action, subject), self.limits[action]) for action, subject in attempts]
+            list(
+                {
+                    self._hash(action, subject): self.limits[action] for action, subject in attempts
+                }.items()
+            )
             for attempts in group
         ]
         hits: Counter[tuple[bytes, int]] = Counter()
@@ -114,12 +122,15 @@ class RateLimits:
                 hits[key, (now // limit.seconds + 1) * limit.seconds] += 1
         if not hits:
             return []
+        # In key order, as `attempt_each` counts: two statements counting the same keys
+        # lock their rows in one order, so they cannot deadlock.
+        rows = sorted(hits)
         cursor = await connection.execute(
             _GROUP_UPSERT,
             {
-                "key_hashes": [key for key, _ends in hits],
-                "windows_end": [ends for _key, ends in hits],
-                "hits": list(hits.values()),
+                "key_hashes": [key for key, _ends in rows],
+                "windows_end": [ends for _key, ends in rows],
+                "hits": [hits[row] for row in rows],
             },
         )
         # Each key's count before this group: the j-th attempt on it sees before + j.
