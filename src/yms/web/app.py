@@ -159,13 +159,15 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, default=DEFAULT_MAX_BODY_BYTES, limits=BODY_LIMITS)
     app.add_middleware(ControlCharacterPathMiddleware)
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
-    # The rush's entries a group decides skip the session and the router (yms.ballot.api_rush).
+    # Pages and assets are compressed; the short answers of admission and the rush are not.
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    # The rush's entries a group decides skip the session, compression and the router
+    # (yms.ballot.api_rush).
     app.add_middleware(RushEntryMiddleware)
     # Before the session is loaded (a database read), so a busy process turns work away
     # without touching the database; inside the headers, so its answer gets them too.
     app.add_middleware(AdmissionMiddleware, capacity=capacity)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: every answer counted, 503s too
     metrics.watch_pool(ctx.database.engine)
     app.mount("/static/yms", StaticFiles(directory=HERE / "public"), name="public")
