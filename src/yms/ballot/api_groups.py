@@ -2,9 +2,10 @@
 
 On PostgreSQL, each API entry that can be decided without surprises is handed
 to `EntryGroups`, which gathers the entries arriving together
-(`yms.platform.grouping`) and, on one async connection, in three statements
-for the whole group: finds the holders of their tokens, counts the client's
-and the account's limits, and inserts every new entry into an open window.
+(`yms.platform.grouping`) and, on one async connection, in two statements
+for the whole group: finds the holders of their tokens; then, in one, counts
+the client's and the account's limits and inserts every new entry that they
+allow into an open window.
 Each request is answered when its group's insert has committed, so an
 acknowledged entry is durable as before. Whatever is not plain — a token that
 is unknown, revoked or not an applicant's, an account not confirmed, an entry
@@ -21,7 +22,13 @@ from dataclasses import dataclass
 from yms.accounts import access_tokens
 from yms.accounts.access_tokens import TokenHolder
 from yms.accounts.domain import Role
-from yms.ballot.services.entries import EntryReceipt, PreparedEntry, enter_open_group
+from yms.ballot.services.entries import (
+    EntryReceipt,
+    GroupDeadlockError,
+    OverLimit,
+    PreparedEntry,
+    enter_open_group,
+)
 from yms.platform.context import ServiceContext
 from yms.platform.db import AsyncConnections
 from yms.platform.grouping import Grouped
@@ -113,28 +120,31 @@ class EntryGroups:
                 for number, holder in enumerate(holders)
                 if holder is not None and holder.role is Role.APPLICANT and holder.email_confirmed
             ]
-            verdicts = await self._limits.attempt_group(
-                connection,
+            if not plain:
+                return outcomes
+            counted = self._limits.group_count(
                 [
                     [
                         (CLIENT_LIMIT, group[number].client),
                         (ACCOUNT_LIMIT, account_subject(holder.account_id)),
                     ]
                     for number, holder in plain
-                ],
+                ]
             )
-            allowed = []
-            for (number, holder), verdict in zip(plain, verdicts, strict=True):
-                outcomes[number] = FullPath(holder, counted=True) if verdict.allowed else verdict
-                if verdict.allowed:
-                    allowed.append((number, holder))
-            if allowed:
-                receipts = await enter_open_group(
+            try:
+                entered = await enter_open_group(
                     self._ctx,
                     connection,
-                    [(group[number].entry, holder.account_id) for number, holder in allowed],
+                    [(group[number].entry, holder.account_id) for number, holder in plain],
+                    counted,
                 )
-                for (number, _holder), receipt in zip(allowed, receipts, strict=True):
-                    if receipt is not None:
-                        outcomes[number] = receipt
+            except GroupDeadlockError:  # undone, counts too: the full path counts and decides
+                for number, holder in plain:
+                    outcomes[number] = FullPath(holder)
+                return outcomes
+        for (number, holder), result in zip(plain, entered, strict=True):
+            if isinstance(result, OverLimit):
+                outcomes[number] = counted.verdict(allowed=False, over_until=result.over_until)
+            else:
+                outcomes[number] = result if result is not None else FullPath(holder, counted=True)
         return outcomes

@@ -435,22 +435,57 @@ def _passes_at_entry(ctx: ServiceContext, facts: _WindowFacts, request: EntryReq
     return passes
 
 
-# `_enter_if_open` for a group (PostgreSQL): one statement, one commit, for every entry
-# of the group that is new and whose window is open at ``now``.
+class CountedFirst(Protocol):
+    """Counts a statement takes before it writes (`RateLimits.group_count`).
+
+    `sql` is common table expressions ending in ``limit_verdicts (n, allowed,
+    over_until)``, one row per attempt `n` that counted anything; `params` their values.
+    """
+
+    @property
+    def sql(self) -> str: ...  # noqa: D102
+
+    @property
+    def params(self) -> dict[str, list[Any]]: ...  # noqa: D102
+
+
+@dataclass(frozen=True, slots=True)
+class OverLimit:
+    """An entry not made: a limit counted with it was reached (until `over_until`, epoch s)."""
+
+    over_until: int | None
+
+
+class GroupDeadlockError(Exception):
+    """Two groups met the same keys in opposite orders; this one was undone, counts and all."""
+
+
+# `_enter_if_open` for a group (PostgreSQL), after the group's limits: one statement, one
+# commit, for every entry whose limits allow it, that is new, and whose window is open.
 _ENTER_GROUP_IF_OPEN = """
-INSERT INTO ballot_entries
-    (window_id, ref, identity_hash, account_id, nationality, entered_at, idempotency_key)
-SELECT w.id, e.ref, e.identity_hash, e.account_id, e.nationality, %(now)s, e.idempotency_key
-FROM unnest(
-    %(window_ids)s::text[], %(refs)s::text[], %(identity_hashes)s::bytea[],
-    %(account_ids)s::text[], %(nationalities)s::text[], %(idempotency_keys)s::text[]
-) AS e (window_id, ref, identity_hash, account_id, nationality, idempotency_key)
-JOIN ballot_windows AS w ON w.id = e.window_id
-WHERE w.opens_at <= %(now)s AND w.closes_at > %(now)s
-    AND w.closed_at IS NULL AND w.drawn_at IS NULL
-FOR SHARE OF w
-ON CONFLICT DO NOTHING
-RETURNING ref
+entries AS (
+    SELECT * FROM unnest(
+        %(ns)s::int[], %(window_ids)s::text[], %(refs)s::text[], %(identity_hashes)s::bytea[],
+        %(account_ids)s::text[], %(nationalities)s::text[], %(idempotency_keys)s::text[]
+    ) AS e (n, window_id, ref, identity_hash, account_id, nationality, idempotency_key)
+),
+made AS (
+    INSERT INTO ballot_entries
+        (window_id, ref, identity_hash, account_id, nationality, entered_at, idempotency_key)
+    SELECT w.id, e.ref, e.identity_hash, e.account_id, e.nationality, %(now)s, e.idempotency_key
+    FROM entries AS e
+    JOIN limit_verdicts AS v ON v.n = e.n AND v.allowed
+    JOIN ballot_windows AS w ON w.id = e.window_id
+    WHERE w.opens_at <= %(now)s AND w.closes_at > %(now)s
+        AND w.closed_at IS NULL AND w.drawn_at IS NULL
+    FOR SHARE OF w
+    ON CONFLICT DO NOTHING
+    RETURNING ref
+)
+SELECT e.n, coalesce(v.allowed, true), v.over_until, m.ref IS NOT NULL
+FROM entries AS e
+LEFT JOIN limit_verdicts AS v ON v.n = e.n
+LEFT JOIN made AS m ON m.ref = e.ref
 """
 
 
@@ -458,22 +493,27 @@ async def enter_open_group(
     ctx: ServiceContext,
     connection: psycopg.AsyncConnection[Any],
     group: Sequence[tuple[PreparedEntry, str]],
-) -> list[EntryReceipt | None]:
-    """Each (entry, account) of `group` entered at once if new and its window open, else `None`.
+    counted: CountedFirst,
+) -> list[EntryReceipt | OverLimit | None]:
+    """Each (entry, account) of `group` entered at once if its limits allow, it is new, and open.
 
-    The grouped form of the first entry's one statement: ``INSERT … SELECT``
-    from the windows open now, read ``FOR SHARE`` (closing waits for it),
-    ``ON CONFLICT DO NOTHING``, in autocommit on an async PostgreSQL connection
-    (`yms.platform.db.AsyncConnections`): committed, and durable as the cluster
-    makes commits, when it returns. An entry answered `None` went in only if
-    another of the same group or an earlier request made it: `enter_ballot`
-    decides those, and says why. Two groups meeting the same keys in opposite
-    orders can deadlock; PostgreSQL then fails one, and its entries are all
-    answered `None`.
+    The grouped form of the first entry's one statement, with the group's limits
+    counted in the same statement first (`counted`, whose attempt ``n`` is the
+    n-th of `group`): ``INSERT … SELECT`` from the windows open now, read ``FOR
+    SHARE`` (closing waits for it), ``ON CONFLICT DO NOTHING``, in autocommit on
+    an async PostgreSQL connection (`yms.platform.db.AsyncConnections`):
+    committed, and durable as the cluster makes commits, when it returns. An
+    entry over a limit is `OverLimit`; one answered `None` was counted but not
+    made here (another of the group or an earlier request made it, or its window
+    is not open): `enter_ballot` decides those, and says why. Raises
+    `GroupDeadlockError` if PostgreSQL undid the statement to break a deadlock
+    with another group: nothing of it, counts included, happened.
     """
     now = ctx.clock.now()
     values = {
+        **counted.params,
         "now": now,
+        "ns": list(range(len(group))),
         "window_ids": [entry.request.window_id for entry, _account in group],
         "refs": [entry.ref for entry, _account in group],
         "identity_hashes": [entry.identity_hash for entry, _account in group],
@@ -482,22 +522,26 @@ async def enter_open_group(
         "idempotency_keys": [entry.request.idempotency_key for entry, _account in group],
     }
     try:
-        cursor = await connection.execute(_ENTER_GROUP_IF_OPEN, values)
-        made = {ref for (ref,) in await cursor.fetchall()}
-    except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
-        return [None] * len(group)
-    receipts: list[EntryReceipt | None] = []
-    for entry, _account in group:
-        if entry.ref in made:
+        cursor = await connection.execute(
+            f"WITH {counted.sql}, {_ENTER_GROUP_IF_OPEN}",
+            values,
+        )
+        rows = {n: (allowed, until, made) for n, allowed, until, made in await cursor.fetchall()}
+    except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure) as error:
+        raise GroupDeadlockError from error
+    outcomes: list[EntryReceipt | OverLimit | None] = []
+    for n, (entry, _account) in enumerate(group):
+        allowed, until, made = rows[n]
+        if made:
             metrics.entry_accepted()
-            receipts.append(
+            outcomes.append(
                 EntryReceipt(
                     entry.ref, entry.request.window_id, now, entry.seed_commitment, created=True
                 )
             )
         else:
-            receipts.append(None)
-    return receipts
+            outcomes.append(None if allowed else OverLimit(until))
+    return outcomes
 
 
 def enter_ballot(

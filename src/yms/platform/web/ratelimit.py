@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -96,58 +95,52 @@ class RateLimits:
             return Verdict(allowed=False, retry_after=max(1, *waits))
         return Verdict(allowed=True, retry_after=0)
 
+    def group_count(self, group: Sequence[Sequence[tuple[str, str]]]) -> GroupCount:
+        """The counting of a group of attempts, to run inside one statement (`GroupCount`).
+
+        Each attempt's `(action, subject)` pairs as `attempt_each` takes them; a
+        pair named twice in one attempt counts once, as there.
+        """
+        now = int(self.clock.now().timestamp())
+        ns: list[int] = []
+        keys: list[bytes] = []
+        ends: list[int] = []
+        allowed: list[int] = []
+        for n, attempts in enumerate(group):
+            kept = {
+                self._hash(action, subject): self.limits[action] for action, subject in attempts
+            }
+            for key, limit in kept.items():
+                ns.append(n)
+                keys.append(key)
+                ends.append((now // limit.seconds + 1) * limit.seconds)
+                allowed.append(limit.attempts)
+        params: dict[str, list[Any]] = {
+            "limit_ns": ns,
+            "limit_keys": keys,
+            "limit_ends": ends,
+            "limit_allowed": allowed,
+        }
+        return GroupCount(now, params)
+
     async def attempt_group(
         self, connection: psycopg.AsyncConnection[Any], group: Sequence[Sequence[tuple[str, str]]]
     ) -> list[Verdict]:
         """`attempt_each` for each of a group of attempts, counted in one statement.
 
-        On an async PostgreSQL connection, for the rush's grouped entries. Each
-        attempt gets the verdict it would have had counted on its own, in the
-        group's order: a key counted k times in the group adds k, and the j-th
-        attempt on it sees the count as it stood after the j-th.
+        On an async PostgreSQL connection. Each attempt gets the verdict it would
+        have had counted on its own, in the group's order (`GROUP_VERDICTS`).
         """
-        now = int(self.clock.now().timestamp())
-        # As `attempt_each`: a key named twice in one attempt counts once.
-        keyed = [
-            list(
-                {
-                    self._hash(action, subject): self.limits[action] for action, subject in attempts
-                }.items()
-            )
-            for attempts in group
-        ]
-        hits: Counter[tuple[bytes, int]] = Counter()
-        for attempts in keyed:
-            for key, limit in attempts:
-                hits[key, (now // limit.seconds + 1) * limit.seconds] += 1
-        if not hits:
-            return []
-        # In key order, as `attempt_each` counts: two statements counting the same keys
-        # lock their rows in one order, so they cannot deadlock.
-        rows = sorted(hits)
+        count = self.group_count(group)
         cursor = await connection.execute(
-            _GROUP_UPSERT,
-            {
-                "key_hashes": [key for key, _ends in rows],
-                "windows_end": [ends for _key, ends in rows],
-                "hits": [hits[row] for row in rows],
-            },
+            f"WITH {GROUP_VERDICTS} SELECT n, allowed, over_until FROM limit_verdicts",  # noqa: S608 - constants
+            count.params,
         )
-        # Each key's count before this group: the j-th attempt on it sees before + j.
-        seen = {
-            (bytes(key), ends): total - hits[bytes(key), ends]
-            for key, ends, total in await cursor.fetchall()
+        found = {
+            n: count.verdict(allowed=ok, over_until=until)
+            for n, ok, until in await cursor.fetchall()
         }
-        verdicts = []
-        for attempts in keyed:
-            waits = []
-            for key, limit in attempts:
-                ends = (now // limit.seconds + 1) * limit.seconds
-                seen[key, ends] += 1
-                if seen[key, ends] > limit.attempts:
-                    waits.append(ends - now)
-            verdicts.append(Verdict(not waits, max(1, *waits) if waits else 0))
-        return verdicts
+        return [found.get(n, Verdict(allowed=True, retry_after=0)) for n in range(len(group))]
 
     def purge(self) -> int:
         """Delete the counts of windows that have ended; returns how many."""
@@ -176,14 +169,59 @@ class RateLimits:
             return {bytes(key): hits for key, hits in found}
 
 
-# Many keys at once, each counted as often as the group has it (PostgreSQL only).
-_GROUP_UPSERT = (
-    "INSERT INTO rate_limit_counts (key_hash, window_ends, hits) "
-    "SELECT * FROM unnest(%(key_hashes)s::bytea[], %(windows_end)s::bigint[], %(hits)s::int[]) "
-    "ON CONFLICT (key_hash, window_ends) "
-    "DO UPDATE SET hits = rate_limit_counts.hits + excluded.hits "
-    "RETURNING key_hash, window_ends, hits"
+@dataclass(frozen=True, slots=True)
+class GroupCount:
+    """A group's attempts as arrays for `GROUP_VERDICTS`, and the verdicts read back."""
+
+    now: int
+    params: dict[str, list[Any]]
+
+    @property
+    def sql(self) -> str:
+        """The common table expressions that count (`GROUP_VERDICTS`)."""
+        return GROUP_VERDICTS
+
+    def verdict(self, *, allowed: bool, over_until: int | None) -> Verdict:
+        """The verdict of an attempt `GROUP_VERDICTS` found `allowed` (else over until when)."""
+        if allowed:
+            return Verdict(allowed=True, retry_after=0)
+        return Verdict(allowed=False, retry_after=max(1, (over_until or self.now) - self.now))
+
+
+# PostgreSQL: common table expressions that count a group's attempts (`GroupCount.params`)
+# and give each attempt `n` its verdict, in `limit_verdicts (n, allowed, over_until)`:
+# a key counted k times in the group adds k, and the j-th attempt on it (in the group's
+# order) sees the count as it stood after the j-th, as if each were counted alone. A
+# statement may write on after them (the rush's entries, only for the attempts allowed).
+# Keys are upserted in key order, as `attempt_each` counts them, so that two statements
+# counting the same keys lock their rows in one order and cannot deadlock.
+GROUP_VERDICTS = """
+limit_keys AS (
+    SELECT * FROM unnest(
+        %(limit_ns)s::int[], %(limit_keys)s::bytea[], %(limit_ends)s::bigint[],
+        %(limit_allowed)s::int[]
+    ) AS k (n, key_hash, window_ends, allowed)
+),
+limit_counts AS (
+    INSERT INTO rate_limit_counts (key_hash, window_ends, hits)
+    SELECT key_hash, window_ends, count(*) FROM limit_keys
+    GROUP BY key_hash, window_ends ORDER BY key_hash, window_ends
+    ON CONFLICT (key_hash, window_ends)
+    DO UPDATE SET hits = rate_limit_counts.hits + excluded.hits
+    RETURNING key_hash, window_ends, hits
+),
+limit_seen AS (
+    SELECT k.n, k.allowed, k.window_ends,
+        c.hits - count(*) OVER same_key + row_number() OVER (same_key ORDER BY k.n) AS seen
+    FROM limit_keys AS k JOIN limit_counts AS c USING (key_hash, window_ends)
+    WINDOW same_key AS (PARTITION BY k.key_hash, k.window_ends)
+),
+limit_verdicts AS (
+    SELECT n, bool_and(seen <= allowed) AS allowed,
+        max(window_ends) FILTER (WHERE seen > allowed) AS over_until
+    FROM limit_seen GROUP BY n
 )
+"""
 
 
 @cache
