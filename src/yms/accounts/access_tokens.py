@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 
 from yms.accounts.domain import (
     API_TOKEN_DAYS,
@@ -135,31 +135,28 @@ def revoke_access_token(
         return True
 
 
-_HOLDER = (
-    select(
-        ApiToken.expires_at,
-        ApiToken.revoked_at,
-        Account.id,
-        Account.role,
-        Account.email_confirmed_at,
+def _holders_where(
+    condition: ColumnElement[bool],
+) -> Select[bytes, datetime, datetime | None, str, str, datetime | None]:
+    """Each matching token's hash, expiry and revocation; its account's id, role, confirmation."""
+    return (
+        select(
+            ApiToken.token_hash,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            Account.id,
+            Account.role,
+            Account.email_confirmed_at,
+        )
+        .join(Account, Account.id == ApiToken.account_id)
+        .where(condition)
     )
-    .join(Account, Account.id == ApiToken.account_id)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
-)
 
 
+_HOLDER = _holders_where(ApiToken.token_hash == bindparam("token_hash"))
 # The same, for a group of tokens at once (PostgreSQL, `holders_of_group`).
 _HOLDERS = postgresql_text(
-    select(
-        ApiToken.token_hash,
-        ApiToken.expires_at,
-        ApiToken.revoked_at,
-        Account.id,
-        Account.role,
-        Account.email_confirmed_at,
-    )
-    .join(Account, Account.id == ApiToken.account_id)
-    .where(ApiToken.token_hash == func.any(bindparam("token_hashes")))
+    _holders_where(ApiToken.token_hash == func.any(bindparam("token_hashes")))
 )
 
 
@@ -200,4 +197,4 @@ def holder_of(ctx: ServiceContext, secret: str) -> TokenHolder | None:
         found = connection.execute(_HOLDER, {"token_hash": hash_api_token(secret)}).one_or_none()
     if found is None:
         return None
-    return _holder(found, ctx.clock.now())
+    return _holder(found[1:], ctx.clock.now())
