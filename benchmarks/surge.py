@@ -908,11 +908,7 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="yms-surge.")))
         admin = postgres_url or stack.enter_context(
-            throwaway_postgres(
-                durable=True,
-                max_connections=max_connections,
-                extra="-c shared_buffers=256MB -c max_wal_size=2GB",  # the rows of the run
-            )
+            throwaway_postgres(durable=True, max_connections=max_connections)
         )
         url, env, tokens, key = prepare(plan, admin, folder, people)
         bench = Bench(wrk, plan, folder, {**people.formats, "SURGE_COUNT": str(plan.accounts)})

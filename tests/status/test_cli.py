@@ -10,14 +10,14 @@ from tests.fixtures.commands import Yms
 from tests.status.builders import BORN, granted
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
-from yms.status import sharing, signing
+from yms.status import checks, sharing, signing
 from yms.status.domain.share_codes import Purpose
 
 
 def record_and_keys(ctx: ServiceContext, clock: FixedClock, folder: Path) -> tuple[Path, Path]:
     account, status = granted(ctx, clock)
     code = sharing.issue_share_code(ctx, account, status.status_ref, Purpose.WORK).code
-    record = sharing.check_status(ctx, str(code), BORN, client="192.0.2.1").record
+    record = checks.check_status(ctx, str(code), BORN, client="192.0.2.1").record
     assert record is not None
     (folder / "record.jwt").write_text(record, encoding="utf-8")
     (folder / "jwks.json").write_text(json.dumps(signing.jwks(ctx)), encoding="utf-8")

@@ -16,7 +16,7 @@ from yms.kernel.errors import InvalidInputError, NotFoundError
 from yms.platform.audit.tables import AuditEvent
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
-from yms.status import sharing
+from yms.status import checks, sharing
 from yms.status.domain.share_codes import Purpose, ShareCode
 from yms.status.tables import ShareCode as ShareCodeRow
 from yms.status.tables import Status, StatusCheck
@@ -42,7 +42,7 @@ def test_a_check_with_the_right_date_of_birth_says_what_the_holder_may_do(
     ctx: ServiceContext, clock: FixedClock
 ) -> None:
     _account, _status_ref, code = holder_code(ctx, clock)
-    answer = sharing.check_status(ctx, str(code), BORN, client="192.0.2.1", verifier_name="Acme")
+    answer = checks.check_status(ctx, str(code), BORN, client="192.0.2.1", verifier_name="Acme")
     assert answer.matched
     assert answer.in_force
     assert answer.holder_name == "Ana Maria Silva"
@@ -78,10 +78,10 @@ def test_every_miss_gets_the_same_answer(ctx: ServiceContext, clock: FixedClock)
             .values(expires_at=clock.now() - timedelta(seconds=1))
         )
     misses = [
-        sharing.check_status(ctx, str(code), WRONG, client="192.0.2.1"),
-        sharing.check_status(ctx, "W34 679 ACD", BORN, client="192.0.2.2"),
-        sharing.check_status(ctx, str(expired), BORN, client="192.0.2.3"),
-        sharing.check_status(ctx, str(revoked.code), BORN, client="192.0.2.4"),
+        checks.check_status(ctx, str(code), WRONG, client="192.0.2.1"),
+        checks.check_status(ctx, "W34 679 ACD", BORN, client="192.0.2.2"),
+        checks.check_status(ctx, str(expired), BORN, client="192.0.2.3"),
+        checks.check_status(ctx, str(revoked.code), BORN, client="192.0.2.4"),
     ]
     bodies = [{**m.as_json(), "check_reference": None, "purpose": None} for m in misses]
     assert all(body == bodies[0] for body in bodies)
@@ -95,23 +95,23 @@ def test_an_unknown_code_costs_the_same_hash_and_compare(
 ) -> None:
     _account, _ref, code = holder_code(ctx, clock)
     hashed: list[str] = []
-    real = sharing.birth_hash
+    real = checks.birth_hash
 
     def counting(ctx: ServiceContext, status_ref: str, born: date) -> bytes:
         hashed.append(status_ref)
         return real(ctx, status_ref, born)
 
-    monkeypatch.setattr(sharing, "birth_hash", counting)
-    sharing.check_status(ctx, str(code), WRONG, client="192.0.2.1")
-    sharing.check_status(ctx, "W34 679 ACD", WRONG, client="192.0.2.1")
+    monkeypatch.setattr(checks, "birth_hash", counting)
+    checks.check_status(ctx, str(code), WRONG, client="192.0.2.1")
+    checks.check_status(ctx, "W34 679 ACD", WRONG, client="192.0.2.1")
     assert len(hashed) == 2
     assert hashed[1] == sharing._DUMMY_REF  # the dummy is the point
 
 
 def test_no_date_of_birth_is_kept_with_a_check(ctx: ServiceContext, clock: FixedClock) -> None:
     _account, _ref, code = holder_code(ctx, clock)
-    sharing.check_status(ctx, str(code), BORN, client="192.0.2.1")
-    sharing.check_status(ctx, str(code), WRONG, client="192.0.2.1")
+    checks.check_status(ctx, str(code), BORN, client="192.0.2.1")
+    checks.check_status(ctx, str(code), WRONG, client="192.0.2.1")
     with ctx.database.reading() as session:
         rows = session.scalars(select(StatusCheck)).all()
         for row in rows:
@@ -129,10 +129,10 @@ def test_the_holder_sees_every_check_made_with_each_code(
     ctx: ServiceContext, clock: FixedClock
 ) -> None:
     account, _ref, code = holder_code(ctx, clock)
-    first = sharing.check_status(ctx, str(code), BORN, client="192.0.2.1", verifier_name="Acme")
+    first = checks.check_status(ctx, str(code), BORN, client="192.0.2.1", verifier_name="Acme")
     clock.instant += timedelta(minutes=5)
-    second = sharing.check_status(ctx, str(code), WRONG, client="192.0.2.9")
-    sharing.check_status(ctx, "W34 679 ACD", BORN, client="192.0.2.1")  # not theirs
+    second = checks.check_status(ctx, str(code), WRONG, client="192.0.2.9")
+    checks.check_status(ctx, "W34 679 ACD", BORN, client="192.0.2.1")  # not theirs
     [seen] = sharing.codes_of(ctx, account)
     assert [(c.check_ref, c.matched, c.verifier_name) for c in seen.checks] == [
         (second.check_ref, False, None),
@@ -143,13 +143,13 @@ def test_the_holder_sees_every_check_made_with_each_code(
 def test_misses_from_one_client_are_limited(ctx: ServiceContext, clock: FixedClock) -> None:
     _account, _ref, code = holder_code(ctx, clock)
     for attempt in range(sharing.CLIENT_MISSES):
-        sharing.check_status(ctx, f"W34 679 AC{'DEFGHJKMNP'[attempt]}", BORN, client="192.0.2.1")
+        checks.check_status(ctx, f"W34 679 AC{'DEFGHJKMNP'[attempt]}", BORN, client="192.0.2.1")
     with pytest.raises(sharing.TooManyChecksError) as limited:
-        sharing.check_status(ctx, str(code), BORN, client="192.0.2.1")
+        checks.check_status(ctx, str(code), BORN, client="192.0.2.1")
     assert 0 < limited.value.retry_after <= sharing.CLIENT_WINDOW.total_seconds() + 1
-    assert sharing.check_status(ctx, str(code), BORN, client="192.0.2.2").matched
+    assert checks.check_status(ctx, str(code), BORN, client="192.0.2.2").matched
     clock.instant += sharing.CLIENT_WINDOW
-    assert sharing.check_status(ctx, str(code), BORN, client="192.0.2.1").matched
+    assert checks.check_status(ctx, str(code), BORN, client="192.0.2.1").matched
 
 
 def test_misses_on_one_code_are_limited_from_any_client(
@@ -157,9 +157,9 @@ def test_misses_on_one_code_are_limited_from_any_client(
 ) -> None:
     _account, _ref, code = holder_code(ctx, clock)
     for attempt in range(sharing.CODE_MISSES):
-        sharing.check_status(ctx, str(code), WRONG, client=f"192.0.2.{attempt}")
+        checks.check_status(ctx, str(code), WRONG, client=f"192.0.2.{attempt}")
     with pytest.raises(sharing.TooManyChecksError):
-        sharing.check_status(ctx, str(code), BORN, client="198.51.100.1")
+        checks.check_status(ctx, str(code), BORN, client="198.51.100.1")
     with ctx.database.reading() as session:
         assert len(session.scalars(select(StatusCheck)).all()) == sharing.CODE_MISSES
 
@@ -172,7 +172,7 @@ def test_a_matched_check_of_a_status_no_longer_in_force_says_so(
         session.execute(
             update(Status).where(Status.status_ref == status_ref).values(revoked_at=clock.now())
         )
-    answer = sharing.check_status(ctx, str(code), BORN, client="192.0.2.1")
+    answer = checks.check_status(ctx, str(code), BORN, client="192.0.2.1")
     assert answer.matched
     assert not answer.in_force
 
@@ -180,7 +180,7 @@ def test_a_matched_check_of_a_status_no_longer_in_force_says_so(
 def test_bad_input_checks_nothing(ctx: ServiceContext, clock: FixedClock) -> None:
     holder_code(ctx, clock)
     with pytest.raises(InvalidInputError) as refused:
-        sharing.check_status(ctx, "W0O", BORN, client="192.0.2.1", verifier_name="x" * 201)
+        checks.check_status(ctx, "W0O", BORN, client="192.0.2.1", verifier_name="x" * 201)
     assert [p.path for p in refused.value.problems] == ["share_code", "verifier"]
     assert audited(ctx, "status.checked") == []
 
@@ -206,8 +206,8 @@ def test_checks_of_unknown_codes_go_once_no_limit_needs_them(
     ctx: ServiceContext, clock: FixedClock
 ) -> None:
     _account, _ref, code = holder_code(ctx, clock)
-    sharing.check_status(ctx, "W34 679 ACD", BORN, client="192.0.2.1")
-    sharing.check_status(ctx, str(code), WRONG, client="192.0.2.1")
+    checks.check_status(ctx, "W34 679 ACD", BORN, client="192.0.2.1")
+    checks.check_status(ctx, str(code), WRONG, client="192.0.2.1")
     assert run_jobs_named(ctx) == 0  # within the hour: the limits still count them
     clock.instant += sharing.CODE_WINDOW + timedelta(seconds=1)
     assert run_jobs_named(ctx) == 1
@@ -231,7 +231,7 @@ def test_a_burst_of_misses_on_one_code_is_held_to_its_limit(
     def guess(day: int) -> str:
         start.wait()
         try:
-            sharing.check_status(
+            checks.check_status(
                 ctx, str(code), WRONG + timedelta(days=day), client=f"192.0.2.{day}"
             )
         except sharing.TooManyChecksError:

@@ -14,14 +14,14 @@ from jwcrypto.common import JWException
 from tests.status.builders import BORN, granted
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
-from yms.status import sharing, signing
+from yms.status import checks, sharing, signing
 from yms.status.domain.share_codes import Purpose
 
 
 def signed_record(ctx: ServiceContext, clock: FixedClock) -> str:
     account, status = granted(ctx, clock)
     issued = sharing.issue_share_code(ctx, account, status.status_ref, Purpose.RENT)
-    answer = sharing.check_status(
+    answer = checks.check_status(
         ctx, str(issued.code), BORN, client="192.0.2.1", verifier_name="Flat Co"
     )
     assert answer.record is not None
@@ -144,7 +144,7 @@ def test_a_record_signed_before_a_rotation_still_verifies(
     clock.instant += timedelta(days=30)
     new_kid = signing.rotate_key(ctx, actor="operator")
     assert new_kid != old_kid
-    after = sharing.check_status(
+    after = checks.check_status(
         ctx,
         str(_another_code(ctx)),
         BORN,
@@ -167,3 +167,16 @@ def _another_code(ctx: ServiceContext) -> object:
     holder = sign_in(ctx, "ana@example.org", "a good long password").account_id
     [status] = statuses_of(ctx, holder)
     return sharing.issue_share_code(ctx, holder, status.status_ref, Purpose.WORK).code
+
+
+def test_the_direct_signer_makes_what_joserfc_makes_byte_for_byte() -> None:
+    from joserfc import jws  # noqa: PLC0415 - the reference implementation, here only
+    from joserfc.jwk import OKPKey  # noqa: PLC0415
+
+    key = OKPKey.generate_key("Ed25519", auto_kid=True)
+    credential = {"id": "urn:yms:status-check:CHK-1", "name": "Zoë Ñúñez", "n": [1, 2]}
+    header = {"alg": "Ed25519", "kid": key.kid, "typ": signing.TYP, "cty": signing.CTY}
+    payload = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()
+    expected = jws.serialize_compact(header, payload, key, algorithms=["Ed25519"])
+    assert key.kid is not None
+    assert signing._signer(key.kid, key)(credential) == expected

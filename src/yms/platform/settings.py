@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     # commit each; this many groups at once per process, each on a connection of its
     # own (so a process holds this many connections beside its pool). 0: one at a time.
     entry_group_lanes: int = Field(default=2, ge=0, le=32)
+    # Status checks arriving together are checked and committed in groups (each check
+    # is audited, and the audit chain takes one commit at a time); this many groups at
+    # once per process, on PostgreSQL each on a connection of its own beside the pool
+    # (on SQLite one, in the thread pool). 0: one check at a time.
+    check_group_lanes: int = Field(default=2, ge=0, le=32)
     # Who may read /metrics (addresses or networks, comma-separated); others get 404.
     metrics_from: str = LOOPBACK
     # Cookies without `Secure`, for plain HTTP other than localhost (never in production).

@@ -81,7 +81,9 @@ class UnitOfWork:
         now = self.now()
         for request in self._jobs:
             queue.add(self.session, self.sealer, request, now=now)
-        # Last, so the head's lock is held for as short a time as can be.
+        # Last, and after the unit's own writes have gone out, so the head's lock (which
+        # every unit that audits waits for) is held for as short a time as can be.
+        self.session.flush()
         audit_log.append(self.session, self._events, at=now)
 
 

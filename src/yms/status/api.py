@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from datetime import date
 
+import psycopg
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from yms.kernel.errors import InvalidInputError
 from yms.kernel.validation import FieldProblem
+from yms.platform.grouping import GroupClosedError
 from yms.platform.web.clients import client_address
 from yms.platform.web.context import context_of
+from yms.platform.web.errors import unavailable_problem
 from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
-from yms.status import sharing
+from yms.status import checks, sharing
+from yms.status.api_groups import CheckGroups
 
 router = APIRouter(prefix="/api/v1")
 # Each route's body limit, enforced as the body streams (platform.web.body_limit).
@@ -84,15 +88,17 @@ async def status_check(request: Request) -> Response:
     """
     try:
         code, born, verifier = _request(decode_json(await request.body()))
-        # In the thread pool: the check waits on the database, and the event loop must not.
-        answer = await run_in_threadpool(
-            sharing.check_status,
-            context_of(request),
-            code,
-            born,
-            client=client_address(request),
-            verifier_name=verifier,
+        check = checks.parse_check(
+            code, born, client=client_address(request), verifier_name=verifier
         )
+        groups: CheckGroups | None = request.app.state.check_groups
+        if groups is not None:
+            answer = await groups.check(check)
+        else:  # in the thread pool: the check waits on the database, the event loop must not
+            answer = await run_in_threadpool(checks.check_parsed, context_of(request), check)
+    except (GroupClosedError, psycopg.OperationalError, psycopg.InterfaceError) as error:
+        # Stopping, or the database away (PoolTimeout too): 503, and the verifier asks again.
+        return unavailable_problem(error)
     except MalformedJsonError as error:
         return problem(
             400, "Malformed JSON", f"The body is not valid JSON: {error}.", kind="malformed-json"

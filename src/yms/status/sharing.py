@@ -23,23 +23,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 
-from yms.kernel.errors import InvalidInputError, NotFoundError, RefusedError
-from yms.kernel.validation import FieldProblem
+from yms.kernel.errors import NotFoundError, RefusedError
 from yms.platform.clock import today
 from yms.platform.context import ServiceContext
-from yms.platform.unit_of_work import UnitOfWork
 from yms.status.domain.leave import Permission
 from yms.status.domain.share_codes import (
-    InvalidShareCodeError,
     Purpose,
     ShareCode,
     make_share_code,
-    parse_share_code,
 )
-from yms.status.services import _held, _view, birth_hash
-from yms.status.signing import RECORD_TYPE, VC_CONTEXT, read_record, sign_record
+from yms.status.services import _held
+from yms.status.signing import RECORD_TYPE, VC_CONTEXT, read_record
 from yms.status.tables import ShareCode as ShareCodeRow
 from yms.status.tables import Status, StatusCheck
 
@@ -255,158 +251,6 @@ def codes_of(ctx: ServiceContext, holder_id: str) -> list[CodeView]:
             )
             for row, ref in rows
         ]
-
-
-def _parse(code: str, verifier_name: str | None) -> tuple[ShareCode, str | None]:
-    problems = []
-    parsed: ShareCode | None = None
-    try:
-        parsed = parse_share_code(code)
-    except InvalidShareCodeError:
-        problems.append(
-            FieldProblem("share_code", "a share code is 9 characters, like W3H 4C6 KPX")
-        )
-    name = (verifier_name or "").strip() or None
-    if name is not None and len(name) > MAX_VERIFIER_NAME:
-        problems.append(FieldProblem("verifier", f"at most {MAX_VERIFIER_NAME} characters"))
-    if problems or parsed is None:
-        raise InvalidInputError(problems)
-    return parsed, name
-
-
-def _limited(uow: UnitOfWork, client_key: bytes, hashed: bytes) -> int | None:
-    """Seconds to wait if this client, or this code, has had too many misses lately; else `None`.
-
-    One round trip: for each limit, the miss that would be one too many (the
-    limit-th most recent within its window), read by an index on (key, outcome, checked_at).
-    """
-    now = uow.now()
-
-    def nth_recent(column: Any, value: bytes, limit: int, window: timedelta) -> Any:
-        return (
-            select(StatusCheck.checked_at)
-            .where(column == value, StatusCheck.checked_at > now - window)
-            .where(StatusCheck.outcome == NO_MATCH)
-            .order_by(StatusCheck.checked_at.desc())
-            .offset(limit - 1)
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    by_client, by_code = uow.session.execute(
-        select(
-            nth_recent(StatusCheck.client_hash, client_key, CLIENT_MISSES, CLIENT_WINDOW),
-            nth_recent(StatusCheck.code_hash, hashed, CODE_MISSES, CODE_WINDOW),
-        )
-    ).one()
-    waits = [
-        int((at + window - now).total_seconds()) + 1
-        for at, window in ((by_client, CLIENT_WINDOW), (by_code, CODE_WINDOW))
-        if at is not None
-    ]
-    return max(waits) if waits else None
-
-
-def _new_check_ref(ctx: ServiceContext) -> str:
-    digits = ctx.random_bytes(6).hex().upper()
-    return f"{CHECK_PREFIX}{digits[:4]}-{digits[4:8]}-{digits[8:]}"
-
-
-def _one_at_a_time(uow: UnitOfWork, code_key: bytes) -> None:
-    """Take the code's turn, so its misses are counted one check at a time.
-
-    Without it, concurrent checks of one code on PostgreSQL would each count the same
-    misses and all go on, so a burst could try many dates of birth at once; SQLite
-    already runs one writer at a time. The transaction-scoped advisory lock is
-    released at commit or rollback. (The per-client limit is not serialised: behind a
-    load balancer every client shares an address until the proxy's header is trusted.)
-    """
-    if uow.session.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(code_key[:8], "big", signed=True)
-        uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-
-def check_status(
-    ctx: ServiceContext,
-    code: str,
-    date_of_birth: date,
-    *,
-    client: str,
-    verifier_name: str | None = None,
-) -> CheckAnswer:
-    """Check a share code with the holder's date of birth, as a verifier (YMS status checks).
-
-    A code that is not a code (wrong length, a character codes never have) is
-    `InvalidInputError`: nothing is checked. Otherwise the check is kept, audited
-    and answered: a match, or the one "no match" for an unknown, expired or revoked
-    code or a wrong date of birth. After too many misses from `client`, or on the
-    code, `TooManyChecksError` and nothing is checked.
-    """
-    parsed, name = _parse(code, verifier_name)
-    hashed, client_key = code_hash(ctx, parsed), client_hash(ctx, client)
-    with ctx.unit(actor=VERIFIER_ACTOR) as uow:
-        _one_at_a_time(uow, hashed)
-        wait = _limited(uow, client_key, hashed)
-        if wait is not None:
-            raise TooManyChecksError(wait)
-        found = uow.session.execute(
-            select(ShareCodeRow, Status)
-            .join(Status, Status.id == ShareCodeRow.status_id)
-            .where(ShareCodeRow.code_hash == hashed)
-        ).one_or_none()
-        code_row, status = found if found is not None else (None, None)
-        # The same work whether or not the code exists: hash the date, compare in constant time.
-        given = birth_hash(ctx, status.status_ref if status else _DUMMY_REF, date_of_birth)
-        born_matches = hmac.compare_digest(given, status.birth_hash if status else _DUMMY_HASH)
-        now = uow.now()
-        usable = (
-            code_row is not None
-            and born_matches
-            and code_row.revoked_at is None
-            and now < code_row.expires_at
-        )
-        answer = CheckAnswer(_new_check_ref(ctx), now, parsed.purpose, matched=False)
-        if usable and status is not None:
-            answer = _matched(uow, ctx, answer, status, name)
-        uow.session.add(
-            StatusCheck(
-                check_ref=answer.check_ref,
-                code_hash=hashed,
-                share_code_id=code_row.id if code_row else None,
-                client_hash=client_key,
-                checked_at=now,
-                purpose=parsed.purpose.value,
-                verifier_name=name,
-                outcome=MATCHED if answer.matched else NO_MATCH,
-                record_sealed=uow.sealer.seal(answer.record.encode()) if answer.record else None,
-            )
-        )
-        uow.audit(
-            "status.checked",
-            answer.check_ref,
-            outcome=MATCHED if answer.matched else NO_MATCH,
-            purpose=parsed.purpose.value,
-        )
-        return answer
-
-
-def _matched(
-    uow: UnitOfWork, ctx: ServiceContext, answer: CheckAnswer, status: Status, name: str | None
-) -> CheckAnswer:
-    view = _view(ctx, status)
-    matched = CheckAnswer(
-        answer.check_ref,
-        answer.checked_at,
-        answer.purpose,
-        matched=True,
-        holder_name=view.holder.full_name,
-        in_force=view.in_force_on(answer.checked_at.date()),
-        valid_from=view.validity.valid_from,
-        valid_until=view.validity.valid_until,
-        conditions=view.conditions,
-    )
-    credential = credential_of(matched, issuer=ctx.public_url, verifier_name=name)
-    return CheckAnswer(**{**_fields(matched), "record": sign_record(uow, credential)})
 
 
 def _fields(answer: CheckAnswer) -> dict[str, Any]:

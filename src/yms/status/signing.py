@@ -25,16 +25,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from yms.platform.context import ServiceContext
+from yms.platform.sealing import Sealer
 from yms.platform.unit_of_work import UnitOfWork
 from yms.status.tables import SigningKey
 
@@ -49,6 +53,12 @@ _JWS_PARTS = 3
 # Opened private keys, by kid and sealed bytes (the same kid sealed under another data
 # key, as in tests, is another entry): a check signs without opening the seal again.
 _opened: dict[tuple[str, bytes], OKPKey] = {}
+# The current key of each database, as last read (kid, sealed private half, when read):
+# checks come in thousands a second and the key changes a few times a year. After a
+# rotation another process may sign with the retired key for up to this long; its
+# records still verify, as a retired key stays published.
+CURRENT_KEY_SECONDS = 30.0
+_current: WeakKeyDictionary[Engine, tuple[str, bytes, float]] = WeakKeyDictionary()
 
 
 class UnusableRecordError(ValueError):
@@ -104,20 +114,88 @@ def _signing_key(uow: UnitOfWork) -> SigningKey:
     return current
 
 
-def _private(uow: UnitOfWork, row: SigningKey) -> OKPKey:
-    cached = _opened.get((row.kid, row.private_sealed))
+def _current_key(uow: UnitOfWork) -> tuple[str, bytes]:
+    """The current key's kid and sealed private half: remembered, or read (`_signing_key`)."""
+    engine = uow.session.get_bind()
+    assert isinstance(engine, Engine)  # noqa: S101 - units of work are bound to an engine
+    known = _current.get(engine)
+    if known is not None and time.monotonic() - known[2] < CURRENT_KEY_SECONDS:
+        return known[0], known[1]
+    row = _signing_key(uow)
+    kid, sealed = row.kid, row.private_sealed
+    # Remembered once committed: a key made in a unit that rolls back never existed.
+    uow.after_commit(lambda: _current.__setitem__(engine, (kid, sealed, time.monotonic())))
+    return kid, sealed
+
+
+def _private(sealer: Sealer, kid: str, sealed: bytes) -> OKPKey:
+    cached = _opened.get((kid, sealed))
     if cached is None:
-        cached = OKPKey.import_key(json.loads(uow.sealer.open(row.private_sealed)))
-        _opened[(row.kid, row.private_sealed)] = cached
+        cached = OKPKey.import_key(json.loads(sealer.open(sealed)))
+        _opened[(kid, sealed)] = cached
     return cached
 
 
 def sign_record(uow: UnitOfWork, credential: Mapping[str, Any]) -> str:
     """`credential` as a compact JWS signed with the current key, in this unit of work."""
-    row = _signing_key(uow)
-    header = {"alg": ALGORITHM, "kid": row.kid, "typ": TYP, "cty": CTY}
-    payload = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return jws.serialize_compact(header, payload, _private(uow, row), algorithms=[ALGORITHM])
+    return record_signer(uow)(credential)
+
+
+def record_signer(uow: UnitOfWork) -> Signer:
+    """`sign_record` for many credentials in this unit of work, with the current key.
+
+    The key is read at most every `CURRENT_KEY_SECONDS` per process (a rotation in
+    this process is seen at once).
+    """
+    kid, sealed = _current_key(uow)
+    return _signer(kid, _private(uow.sealer, kid, sealed))
+
+
+Signer = Callable[[Mapping[str, Any]], str]
+
+
+def remembered_signer(ctx: ServiceContext) -> Signer | None:
+    """`record_signer` with the key this process last read, if recent; else `None`.
+
+    For work outside a unit of work (grouped checks on an async connection); on
+    `None`, `current_signer` reads the key.
+    """
+    known = _current.get(ctx.database.engine)
+    if known is None or time.monotonic() - known[2] >= CURRENT_KEY_SECONDS:
+        return None
+    return _signer(known[0], _private(ctx.sealer, known[0], known[1]))
+
+
+def current_signer(ctx: ServiceContext) -> Signer:
+    """`record_signer` in a unit of its own (which makes the first key, if none)."""
+    with ctx.unit(actor="system") as uow:
+        kid, sealed = _current_key(uow)
+    return _signer(kid, _private(ctx.sealer, kid, sealed))
+
+
+def _signer(kid: str, private: OKPKey) -> Signer:
+    """A compact JWS (RFC 7515, section 7.1) made directly with the Ed25519 key.
+
+    What `jws.serialize_compact` makes, byte for byte (Ed25519 is deterministic; a
+    test holds them equal), without its checks of a header that never changes:
+    they cost as much again as the signature, and a rush of checks signs each.
+    """
+    header = {"alg": ALGORITHM, "kid": kid, "typ": TYP, "cty": CTY}
+    protected = _b64(json.dumps(header, separators=(",", ":")).encode())
+    signing_key = private.private_key
+    if not isinstance(signing_key, Ed25519PrivateKey):  # pragma: no cover - made as Ed25519
+        raise TypeError("a signing key is an Ed25519 private key")
+
+    def sign(credential: Mapping[str, Any]) -> str:
+        payload = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()
+        signing_input = f"{protected}.{_b64(payload)}"
+        return f"{signing_input}.{_b64(signing_key.sign(signing_input.encode('ascii')))}"
+
+    return sign
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def rotate_key(ctx: ServiceContext, *, actor: str) -> str:
@@ -131,6 +209,8 @@ def rotate_key(ctx: ServiceContext, *, actor: str) -> str:
             uow.audit("status.signing_key.retired", row.kid)
         row = _new_key(uow)
         uow.audit("status.signing_key.created", row.kid)
+        engine = uow.session.get_bind()
+        uow.after_commit(lambda: _current.pop(engine, None))  # type: ignore[arg-type]
         return row.kid
 
 

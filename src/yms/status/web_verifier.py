@@ -21,7 +21,7 @@ from yms.platform.web.csrf import csrf_form_in_thread
 from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.platform.web.session_middleware import visit_of
-from yms.status import sharing, signing
+from yms.status import checks, sharing, signing
 from yms.status.domain.share_codes import PURPOSE_NAMES
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +75,7 @@ def check(request: Request) -> Response:
     if errors or born is None:
         return _form_page(request, typed, errors)
     try:
-        answer = sharing.check_status(
+        answer = checks.check_status(
             context_of(request),
             str(typed["share_code"]),
             born,

@@ -55,6 +55,7 @@ from yms.status import api as status_api
 from yms.status import web as status_web
 from yms.status import web_codes as status_codes_web
 from yms.status import web_verifier as status_verifier_web
+from yms.status.api_groups import CheckGroups
 from yms.web import health, pages
 
 HERE = Path(__file__).parent
@@ -103,9 +104,13 @@ def _lifespan(capacity: Capacity) -> Callable[[FastAPI], AbstractAsyncContextMan
         size_thread_pool(capacity)  # as many threads as the database pool has connections
         # Made here, in the loop that serves: its lanes and connections belong to it.
         app.state.entry_groups = _entry_groups(app, capacity)
+        app.state.check_groups = _check_groups(app, capacity)
         try:
             yield
         finally:
+            if app.state.check_groups is not None:
+                await app.state.check_groups.close()
+                app.state.check_groups = None
             if app.state.entry_groups is not None:
                 await app.state.entry_groups.close()
                 app.state.entry_groups = None
@@ -123,6 +128,14 @@ def _entry_groups(app: FastAPI, capacity: Capacity) -> EntryGroups | None:
     return EntryGroups(
         ctx, app.state.rate_limits, AsyncConnections(ctx.database, lanes), lanes=lanes
     )
+
+
+def _check_groups(app: FastAPI, capacity: Capacity) -> CheckGroups | None:
+    """Grouped status checks, unless turned off: one lane on SQLite, which has one writer."""
+    ctx: ServiceContext = app.state.ctx
+    if capacity.check_lanes == 0:
+        return None
+    return CheckGroups(ctx, lanes=1 if ctx.database.dialect == "sqlite" else capacity.check_lanes)
 
 
 def create_app(
@@ -153,6 +166,7 @@ def create_app(
     app.state.metrics_from = trusted_networks(metrics_from)
     app.state.rate_limits = RateLimits(ctx.database, ctx.identity_key, ctx.clock)
     app.state.entry_groups = None  # while the app is served (its lifespan): yms.ballot.api_groups
+    app.state.check_groups = None  # likewise: yms.status.api_groups
     app.state.role_of = partial(account_services.role_of, ctx)
     app.state.home_of = accounts_web.home_of
     # Innermost, so what they refuse themselves still gets the session and the headers.

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
-from sqlalchemy import select
+import psycopg
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from yms.platform.audit.chain import (
@@ -58,29 +59,89 @@ def _fields(pending: PendingEvent) -> dict[str, Any]:
 
 
 def append(session: Session, pending: Sequence[PendingEvent], *, at: datetime) -> None:
-    """Link `pending` onto the chain, in order, in the session's transaction."""
+    """Link `pending` onto the chain, in order, in the session's transaction.
+
+    Three statements whatever the number of events (lock the head, insert them,
+    move the head), written as Core statements: the lock is held from the first
+    until the transaction ends, so what happens in between is kept short.
+    """
     if not pending:
         return
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    head = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+    ).one_or_none()
     if head is None:  # pragma: no cover - the migration creates it
         raise RuntimeError("the audit head row is missing: run `yms db upgrade`")
-    previous = bytes.fromhex(head.hash)
+    links = linked(head.seq, head.hash, pending, at=at)
+    session.execute(insert(AuditEvent), links.rows)
+    session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=links.seq, hash=links.hash)
+    )
+
+
+# PostgreSQL, on a psycopg connection (`append_async`): lock the head; then insert the
+# events and move the head in one statement.
+_LOCK_HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+_LINK_ON = """
+WITH linked AS (
+    INSERT INTO audit_events (seq, action, subject, event, prev_hash, hash)
+    SELECT * FROM unnest(
+        %(seq)s::bigint[], %(action)s::text[], %(subject)s::text[], %(event)s::text[],
+        %(prev_hash)s::text[], %(hash)s::text[]
+    )
+)
+UPDATE audit_head SET seq = %(head_seq)s, hash = %(head_hash)s WHERE id = 1
+"""
+
+
+async def append_async(
+    connection: psycopg.AsyncConnection[Any], pending: Sequence[PendingEvent], *, at: datetime
+) -> None:
+    """`append` on an async psycopg connection (PostgreSQL), inside its open transaction."""
+    if not pending:
+        return
+    cursor = await connection.execute(_LOCK_HEAD)
+    head = await cursor.fetchone()
+    if head is None:  # pragma: no cover - the migration creates it
+        raise RuntimeError("the audit head row is missing: run `yms db upgrade`")
+    links = linked(head[0], head[1], pending, at=at)
+    columns = {name: [row[name] for row in links.rows] for name in _LINK_COLUMNS}
+    await connection.execute(_LINK_ON, {**columns, "head_seq": links.seq, "head_hash": links.hash})
+
+
+_LINK_COLUMNS = ("seq", "action", "subject", "event", "prev_hash", "hash")
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Events linked onto a head: their rows, and the head after them."""
+
+    rows: list[dict[str, Any]]
+    seq: int
+    hash: str
+
+
+def linked(
+    head_seq: int, head_hash: str, pending: Sequence[PendingEvent], *, at: datetime
+) -> Links:
+    """The rows of `pending` linked in order onto the chain ending at (`head_seq`, `head_hash`)."""
+    previous = bytes.fromhex(head_hash)
+    rows = []
     for offset, item in enumerate(pending, start=1):
-        event = make_event(seq=head.seq + offset, at=at, **_fields(item))
+        event = make_event(seq=head_seq + offset, at=at, **_fields(item))
         digest = next_hash(previous, event)
-        session.add(
-            AuditEvent(
-                seq=event["seq"],
-                action=item.action,
-                subject=item.subject,
-                event=canonical(event).decode("utf-8"),
-                prev_hash=previous.hex(),
-                hash=digest.hex(),
-            )
+        rows.append(
+            {
+                "seq": event["seq"],
+                "action": item.action,
+                "subject": item.subject,
+                "event": canonical(event).decode("utf-8"),
+                "prev_hash": previous.hex(),
+                "hash": digest.hex(),
+            }
         )
         previous = digest
-    head.seq += len(pending)
-    head.hash = previous.hex()
+    return Links(rows, head_seq + len(pending), previous.hex())
 
 
 @contextmanager

@@ -56,6 +56,9 @@ class Capacity:
     # Groups of API ballot entries handled at once (PostgreSQL), each on a connection of
     # its own beside the pool's (yms.ballot.api_groups); 0 handles each entry alone.
     entry_lanes: int = 2
+    # Groups of status checks handled at once (yms.status.api_groups), each in a thread
+    # with a pooled connection; 0 checks each alone.
+    check_lanes: int = 2
 
     @classmethod
     def of(cls, settings: Settings) -> Capacity:
@@ -65,6 +68,7 @@ class Capacity:
             threads=threads,
             in_flight=settings.max_in_flight or threads,
             entry_lanes=settings.entry_group_lanes,
+            check_lanes=settings.check_group_lanes,
         )
 
 
