@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -172,8 +173,12 @@ def main() -> None:
                      SURGE_ACKS=str(_acks(folder, n)))
                 for n in steps
             ]  # fmt: skip
+            sizes = group_sizes(base)
         told, found = kept(url, folder / "acks")
     print(f"\nkept: {found:,} of the {told:,} matches clients were told of are in the database")
+    if sizes:
+        groups, grouped = sizes
+        print(f"groups: {grouped:,.0f} checks in {groups:,.0f}, {grouped / groups:.1f} a group")
     within = [s for s in measured if s.latency_ms["p99"] <= GOAL_P99_MS] or measured
     best = max(within, key=lambda s: s.rate)
     met = best.rate >= GOAL_PER_SECOND and best.latency_ms["p99"] <= GOAL_P99_MS
@@ -187,6 +192,18 @@ def main() -> None:
     )
     if found != told:
         raise SystemExit("a check a client was told of is not in the database")
+
+
+def group_sizes(base: str) -> tuple[float, float] | None:
+    """(groups, checks in them) from the server's metrics, if it counts them."""
+    count = total = None
+    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:  # noqa: S310 - loopback
+        for line in answer.read().decode().splitlines():
+            if line.startswith('yms_group_size_count{kind="status-checks"}'):
+                count = float(line.split()[-1])
+            elif line.startswith('yms_group_size_sum{kind="status-checks"}'):
+                total = float(line.split()[-1])
+    return (count, total) if count and total else None
 
 
 def _acks(folder: Path, n: int) -> Path:

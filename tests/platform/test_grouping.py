@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from prometheus_client import REGISTRY
 
 from yms.platform.grouping import GroupClosedError, Grouped
 
@@ -151,3 +152,30 @@ def test_a_group_needs_a_lane_and_room() -> None:
         Grouped(handle, lanes=0, largest=1)
     with pytest.raises(ValueError, match="at least one lane"):
         Grouped(handle, lanes=1, largest=0)
+
+
+def test_each_group_s_size_is_counted_for_the_metrics_under_its_kind() -> None:
+    labels = {"kind": "test-groups"}
+
+    def sample(name: str) -> float:
+        return REGISTRY.get_sample_value(f"yms_group_size_{name}", labels) or 0.0
+
+    count, total = sample("count"), sample("sum")
+    recorder = Recorder()
+
+    async def run() -> list[int]:
+        grouped = Grouped(recorder, lanes=1, largest=8, kind="test-groups")
+        recorder.release.clear()  # the first item's group waits; the next five queue behind it
+        first = asyncio.ensure_future(grouped(1))
+        await asyncio.sleep(0)
+        rest = [asyncio.ensure_future(grouped(n)) for n in range(2, 7)]
+        await asyncio.sleep(0)
+        recorder.release.set()
+        answers = await asyncio.gather(first, *rest)
+        await grouped.close()
+        return answers
+
+    assert asyncio.run(run()) == [2, 4, 6, 8, 10, 12]
+    assert [len(g) for g in recorder.groups] == [1, 5]
+    assert sample("count") == count + 2
+    assert sample("sum") == total + 6

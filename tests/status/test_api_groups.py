@@ -12,7 +12,9 @@ import httpx2 as httpx
 import psycopg
 import psycopg_pool
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
+from starlette.types import Receive
 
 from tests.fixtures.web import LiveServer
 from tests.status.builders import BORN, granted
@@ -20,7 +22,7 @@ from yms.platform.audit import log as audit_log
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.db import AsyncConnections
-from yms.status import sharing
+from yms.status import api_short, sharing
 from yms.status.domain.share_codes import Purpose
 from yms.status.tables import StatusCheck
 
@@ -106,3 +108,41 @@ def test_with_the_database_away_a_grouped_check_is_answered_503_with_retry_after
     assert int(answer.headers["Retry-After"]) > 0
     with ctx.database.reading() as session:
         assert session.scalar(select(func.count()).select_from(StatusCheck)) == 0
+
+
+def test_the_short_way_in_answers_a_check_and_hands_on_what_it_cannot(
+    ctx: ServiceContext, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account, status = granted(ctx, clock)
+    code = str(sharing.issue_share_code(ctx, account, status.status_ref, Purpose.WORK).code)
+    handed_on: list[bytes] = []
+    real = api_short.replaying
+
+    def counted(body: bytes, receive: Receive, *, whole: bool) -> Receive:
+        handed_on.append(body)
+        return real(body, receive, whole=whole)
+
+    monkeypatch.setattr(api_short, "replaying", counted)
+    labels = {"route": api_short.ROUTE, "method": "POST", "status": "2xx"}
+
+    def answered() -> float:
+        return REGISTRY.get_sample_value("yms_http_requests_total", labels) or 0.0
+
+    before = answered()
+    with LiveServer(ctx) as server:
+        url = f"{server.url}{api_short.ROUTE}"
+        good = httpx.post(url, json={"share_code": code, "date_of_birth": BORN.isoformat()})
+        assert handed_on == []  # answered by the short way
+        bad_date = httpx.post(url, json={"share_code": code, "date_of_birth": "1999-02-30"})
+        not_json = httpx.post(url, content=b"{", headers={"content-type": "application/json"})
+        huge = httpx.post(url, content=b"{" + b" " * 9_000 + b"}")
+    assert good.status_code == 200
+    assert good.json()["match"] is True
+    assert good.headers["x-content-type-options"] == "nosniff"
+    assert answered() == before + 1  # labelled by the route's template, as every route is
+    assert len(handed_on) == 2  # the malformed two went on to the route, with their bodies
+    assert bad_date.status_code == 422
+    assert [e["pointer"] for e in bad_date.json()["errors"]] == ["/date_of_birth"]
+    assert not_json.status_code == 400
+    assert huge.status_code == 413  # refused unread, by the body limit inside
+    assert huge.headers["content-type"] == "application/problem+json"

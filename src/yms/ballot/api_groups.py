@@ -79,7 +79,7 @@ class EntryGroups:
         self._limits = limits
         self._connections = connections
         self._grouped: Grouped[GroupedAttempt, Outcome] = Grouped(
-            self._handle, lanes=lanes, largest=LARGEST_GROUP
+            self._handle, lanes=lanes, largest=LARGEST_GROUP, kind="ballot-entries"
         )
 
     async def enter(self, attempt: GroupedAttempt) -> Outcome:

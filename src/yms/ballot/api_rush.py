@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import psycopg
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from yms.ballot import api
 from yms.ballot.api_groups import EntryGroups
@@ -31,6 +31,7 @@ from yms.ballot.services.entries import EntryReceipt
 from yms.platform.grouping import GroupClosedError
 from yms.platform.web.errors import rate_limited, unavailable_problem
 from yms.platform.web.ratelimit import Verdict
+from yms.platform.web.short_way import declared_length, read_body, replaying
 
 ROUTE = "/api/v1/ballot-windows/{window_id}/entries"
 _PATH = re.compile(r"/api/v1/ballot-windows/([^/]+)/entries")
@@ -59,19 +60,19 @@ class RushEntryMiddleware:
             return
         request = Request(scope)
         limit = api.BODY_LIMITS[ROUTE]
-        if _declared_length(request) > limit:  # refused unread, by the body limit inside
+        if declared_length(scope) > limit:  # refused unread, by the body limit inside
             await self.app(scope, receive, send)
             return
-        body, whole = await _read(receive, limit)
+        body, whole = await read_body(receive, limit)
         attempt = api.grouped_attempt(request, body, found[1]) if whole else None
         if attempt is None:
-            await self.app(scope, _replaying(body, receive, whole=whole), send)
+            await self.app(scope, replaying(body, receive, whole=whole), send)
             return
         scope["route"] = self._route
         try:
             outcome = await groups.enter(attempt)
         except GroupClosedError:  # stopping: the full path decides (and finds it if written)
-            await self.app(scope, _replaying(body, receive, whole=whole), send)
+            await self.app(scope, replaying(body, receive, whole=whole), send)
             return
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:
             # PoolTimeout too: no connection came back in time, as when the database restarts.
@@ -83,46 +84,8 @@ class RushEntryMiddleware:
             await _answer(rate_limited(outcome.retry_after), scope, receive, send)
         else:
             scope[api.DECIDED] = outcome
-            await self.app(scope, _replaying(body, receive, whole=whole), send)
-
-
-def _declared_length(request: Request) -> int:
-    try:
-        return int(request.headers.get("content-length", "0"))
-    except ValueError:
-        return 0  # malformed: the body limit inside counts what arrives
+            await self.app(scope, replaying(body, receive, whole=whole), send)
 
 
 async def _answer(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
-
-
-async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    """The body, and whether it is all there: reading stops past `limit` bytes."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":  # the client went away
-            return b"".join(chunks), False
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return b"".join(chunks), False
-        if not message.get("more_body", False):
-            return b"".join(chunks), True
-
-
-def _replaying(body: bytes, receive: Receive, *, whole: bool) -> Receive:
-    """A receive that gives `body` first, then (if there is more) what the client sends next."""
-    given = False
-
-    async def replay() -> Message:
-        nonlocal given
-        if not given:
-            given = True
-            return {"type": "http.request", "body": body, "more_body": not whole}
-        return await receive()
-
-    return replay

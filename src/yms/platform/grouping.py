@@ -20,6 +20,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
+from yms.platform import metrics
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -40,12 +42,20 @@ class Grouped(Generic[Item, Result]):
     every caller in the group gets the exception. Must be used from one event loop.
     """
 
-    def __init__(self, handle: Handler[Item, Result], *, lanes: int, largest: int) -> None:
+    def __init__(
+        self,
+        handle: Handler[Item, Result],
+        *,
+        lanes: int,
+        largest: int,
+        kind: str = "",
+    ) -> None:
         if lanes < 1 or largest < 1:
             raise ValueError("a group needs at least one lane and room for one item")
         self._handle = handle
         self._lanes = lanes
         self._largest = largest
+        self._kind = kind  # the groups' label in the metrics, if any
         self._queue: asyncio.Queue[tuple[Item, asyncio.Future[Result]]] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
         self._closed = False
@@ -89,6 +99,8 @@ class Grouped(Generic[Item, Result]):
     async def _answer(self, group: list[tuple[Item, asyncio.Future[Result]]]) -> None:
         self.groups += 1
         self.items += len(group)
+        if self._kind:
+            metrics.group_handled(self._kind, len(group))
         try:
             results = await self._handle([item for item, _future in group])
         except asyncio.CancelledError:

@@ -53,6 +53,13 @@ ENTRIES_ACCEPTED = Counter(
     "yms_ballot_entries_accepted",
     "Ballot entries accepted and committed (not counting a repeat of the same entry).",
 )
+GROUP_SIZE = Histogram(
+    "yms_group_size",
+    "Requests handled together in one group (one commit), by kind: ballot entries, status "
+    "checks. Small groups under load mean the database's round trips, not its commits, bound it.",
+    ("kind",),
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+)
 # Written on each checkout and checkin, so every worker's own count is current; a
 # scrape adds up the live workers' counts.
 POOL_IN_USE = Gauge(
@@ -60,6 +67,11 @@ POOL_IN_USE = Gauge(
     "Database connections checked out of the pool now.",
     multiprocess_mode="livesum",
 )
+
+
+def group_handled(kind: str, size: int) -> None:
+    """Count a group of `size` requests of `kind` handled together (`yms.platform.grouping`)."""
+    GROUP_SIZE.labels(kind).observe(size)
 
 
 def entry_accepted() -> None:

@@ -14,9 +14,11 @@ import psycopg
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 
 from yms.kernel.errors import InvalidInputError
 from yms.kernel.validation import FieldProblem
+from yms.platform.context import ServiceContext
 from yms.platform.grouping import GroupClosedError
 from yms.platform.web.clients import client_address
 from yms.platform.web.context import context_of
@@ -87,18 +89,7 @@ async def status_check(request: Request) -> Response:
     ``record``. Problems: 400 (not JSON), 422 (a field), 429 (too many misses).
     """
     try:
-        code, born, verifier = _request(decode_json(await request.body()))
-        check = checks.parse_check(
-            code, born, client=client_address(request), verifier_name=verifier
-        )
-        groups: CheckGroups | None = request.app.state.check_groups
-        if groups is not None:
-            answer = await groups.check(check)
-        else:  # in the thread pool: the check waits on the database, the event loop must not
-            answer = await run_in_threadpool(checks.check_parsed, context_of(request), check)
-    except (GroupClosedError, psycopg.OperationalError, psycopg.InterfaceError) as error:
-        # Stopping, or the database away (PoolTimeout too): 503, and the verifier asks again.
-        return unavailable_problem(error)
+        check = parsed_check(await request.body(), client_address(request))
     except MalformedJsonError as error:
         return problem(
             400, "Malformed JSON", f"The body is not valid JSON: {error}.", kind="malformed-json"
@@ -111,6 +102,32 @@ async def status_check(request: Request) -> Response:
         return problem(
             422, "Invalid status check", str(error), kind="invalid-input", problems=error.problems
         )
+    return await answer_to(request.app.state, context_of(request), check)
+
+
+def parsed_check(body: bytes, client: str) -> checks.CheckRequest:
+    """The check a request's body asks for, from `client`.
+
+    `MalformedJsonError` or `InvalidInputError` (saying which field) if it asks for none.
+    """
+    code, born, verifier = _request(decode_json(body))
+    return checks.parse_check(code, born, client=client, verifier_name=verifier)
+
+
+async def answer_to(state: State, ctx: ServiceContext, check: checks.CheckRequest) -> Response:
+    """The answer to a parsed check: 200, 429 (too many misses) or 503 (the database away).
+
+    In a group (`CheckGroups`, while the app is served), else alone in the thread pool.
+    """
+    groups: CheckGroups | None = state.check_groups
+    try:
+        if groups is not None:
+            answer = await groups.check(check)
+        else:  # in the thread pool: the check waits on the database, the event loop must not
+            answer = await run_in_threadpool(checks.check_parsed, ctx, check)
+    except (GroupClosedError, psycopg.OperationalError, psycopg.InterfaceError) as error:
+        # Stopping, or the database away (PoolTimeout too): 503, and the verifier asks again.
+        return unavailable_problem(error)
     except sharing.TooManyChecksError as error:
         limited = problem(
             429,

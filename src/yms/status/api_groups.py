@@ -38,7 +38,10 @@ class CheckGroups:
             AsyncConnections(ctx.database, lanes) if ctx.database.dialect == "postgresql" else None
         )
         self._groups: Grouped[checks.CheckRequest, checks.Outcome] = Grouped(
-            self._handle, lanes=lanes, largest=LARGEST_GROUP
+            self._handle,
+            lanes=lanes,
+            largest=LARGEST_GROUP,
+            kind="status-checks",
         )
 
     @property

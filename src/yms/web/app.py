@@ -56,6 +56,7 @@ from yms.status import web as status_web
 from yms.status import web_codes as status_codes_web
 from yms.status import web_verifier as status_verifier_web
 from yms.status.api_groups import CheckGroups
+from yms.status.api_short import StatusCheckMiddleware
 from yms.web import health, pages
 
 HERE = Path(__file__).parent
@@ -178,6 +179,7 @@ def create_app(
     # The rush's entries a group decides skip the session, compression and the router
     # (yms.ballot.api_rush).
     app.add_middleware(RushEntryMiddleware)
+    app.add_middleware(StatusCheckMiddleware)  # likewise, for a verifier's check
     # Before the session is loaded (a database read), so a busy process turns work away
     # without touching the database; inside the headers, so its answer gets them too.
     app.add_middleware(AdmissionMiddleware, capacity=capacity)

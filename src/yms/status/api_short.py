@@ -1,0 +1,69 @@
+"""The status checks' short way in: a well-formed check answered without the framework.
+
+A verifier's check costs a few hundred microseconds of its own (hashes, a
+signature, a seal, a row); passing it through the session, compression and
+path middleware and FastAPI's routing and dependency solving costs about as
+much again. `StatusCheckMiddleware` sits where the rush's entries do (inside the
+metrics, the security headers and admission control, so a check is still
+counted, given the headers, and turned away when the process is full) and
+takes ``POST /api/v1/status-checks`` itself while the app is served with check
+groups: it reads the body and, if it is a well-formed check, answers it
+(`yms.status.api.answer_to`: 200, 429 or 503). Anything else — a body too
+large, not JSON, a field wrong — goes on to the route with its body replayed,
+which gives the problem document it always has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from yms.kernel.errors import InvalidInputError
+from yms.platform.web.clients import client_address
+from yms.platform.web.json_body import MalformedJsonError
+from yms.platform.web.short_way import declared_length, read_body, replaying
+from yms.status import api
+
+ROUTE = "/api/v1/status-checks"
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """What the metrics label a request by (`yms.platform.web.metrics.route_of`)."""
+
+    path: str
+
+
+class StatusCheckMiddleware:
+    """ASGI middleware: well-formed status checks answered here; everything else passed on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._route = _Route(ROUTE)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one request."""
+        if (
+            scope["type"] != "http"
+            or scope["path"] != ROUTE
+            or scope["method"] != "POST"
+            or scope["app"].state.check_groups is None
+            or declared_length(scope) > api.BODY_LIMITS[ROUTE]  # refused unread, inside
+        ):
+            await self.app(scope, receive, send)
+            return
+        body, whole = await read_body(receive, api.BODY_LIMITS[ROUTE])
+        request = Request(scope)
+        try:
+            check = api.parsed_check(body, client_address(request)) if whole else None
+        except (MalformedJsonError, InvalidInputError):
+            check = None  # the route says what is wrong
+        if check is None:
+            await self.app(scope, replaying(body, receive, whole=whole), send)
+            return
+        scope["route"] = self._route
+        state = scope["app"].state
+        response = await api.answer_to(state, state.ctx, check)
+        await response(scope, receive, send)
