@@ -116,3 +116,22 @@ def test_a_database_pool_with_no_free_connection_answers_busy_not_500(
                 assert_busy_page(client.get("/ballots"))
                 assert_busy_problem(client.get("/ballots", headers={"Accept": "application/json"}))
             assert client.get("/ballots").status_code == 200
+
+
+def test_the_short_ways_in_are_admitted_apart_and_turn_the_next_away_when_full(
+    web_ctx: ServiceContext,
+) -> None:
+    # No room on the short ways at all; plenty for the rest.
+    full = Capacity(threads=4, in_flight=4, wait=0.01, grouped_in_flight=0)
+    check = {"share_code": "W34 679 ACD", "date_of_birth": "2001-05-17"}
+    entry = {"passport_number": "K12345678", "nationality": "HK", "date_of_birth": "2001-04-03"}
+    with TestClient(create_app(web_ctx, capacity=full), base_url="https://testserver") as client:
+        assert_busy_problem(client.post("/api/v1/status-checks", json=check))
+        if web_ctx.database.dialect == "postgresql":  # entries are grouped on PostgreSQL only
+            assert_busy_problem(client.post("/api/v1/ballot-windows/w/entries", json=entry))
+        assert client.get("/ballots").status_code == 200  # the rest is admitted as before
+    roomy = Capacity(threads=4, in_flight=4, wait=0.01)
+    with TestClient(create_app(web_ctx, capacity=roomy), base_url="https://testserver") as client:
+        answered = client.post("/api/v1/status-checks", json=check)
+    assert answered.status_code == 200
+    assert answered.json()["match"] is False

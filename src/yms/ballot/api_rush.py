@@ -30,6 +30,7 @@ from yms.ballot.api_groups import EntryGroups
 from yms.ballot.services.entries import EntryReceipt
 from yms.platform.grouping import GroupClosedError
 from yms.platform.web.errors import rate_limited, unavailable_problem
+from yms.platform.web.overload import DEFAULT_CAPACITY, Admission, Capacity, busy
 from yms.platform.web.ratelimit import Verdict
 from yms.platform.web.short_way import declared_length, read_body, replaying
 
@@ -45,47 +46,62 @@ class _Route:
 
 
 class RushEntryMiddleware:
-    """ASGI middleware: plain API entries decided in a group; everything else passed on."""
+    """ASGI middleware: plain API entries decided in a group; everything else passed on.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Entries taken here wait on their group, not on a thread, so they are admitted
+    against a limit of their own (`Capacity.grouped_in_flight`), apart from the
+    requests that hold a thread; what is passed on is admitted as any request is.
+    """
+
+    def __init__(self, app: ASGIApp, *, capacity: Capacity = DEFAULT_CAPACITY) -> None:
         self.app = app
         self._route = _Route(ROUTE)
+        self._admission = Admission(capacity.grouped_in_flight, wait=capacity.wait)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request."""
         found = _PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
         groups: EntryGroups | None = scope["app"].state.entry_groups if found else None
-        if found is None or groups is None or scope["method"] != "POST":
+        if (
+            found is None
+            or groups is None
+            or scope["method"] != "POST"
+            or declared_length(scope) > api.BODY_LIMITS[ROUTE]  # refused unread, inside
+        ):
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        limit = api.BODY_LIMITS[ROUTE]
-        if declared_length(scope) > limit:  # refused unread, by the body limit inside
-            await self.app(scope, receive, send)
+        if not await self._admission.enter():
+            await busy(Request(scope))(scope, receive, send)
             return
-        body, whole = await read_body(receive, limit)
-        attempt = api.grouped_attempt(request, body, found[1]) if whole else None
+        try:
+            answer = await self._entered(scope, receive, found[1], groups)
+        finally:
+            self._admission.leave()
+        if isinstance(answer, Response):
+            await answer(scope, receive, send)
+        else:
+            await self.app(scope, answer, send)  # the full path, with the body replayed
+
+    async def _entered(
+        self, scope: Scope, receive: Receive, window_id: str, groups: EntryGroups
+    ) -> Response | Receive:
+        """The answer to a plain entry; else what the app should receive instead."""
+        body, whole = await read_body(receive, api.BODY_LIMITS[ROUTE])
+        passed_on = replaying(body, receive, whole=whole)
+        attempt = api.grouped_attempt(Request(scope), body, window_id) if whole else None
         if attempt is None:
-            await self.app(scope, replaying(body, receive, whole=whole), send)
-            return
+            return passed_on
         scope["route"] = self._route
         try:
             outcome = await groups.enter(attempt)
         except GroupClosedError:  # stopping: the full path decides (and finds it if written)
-            await self.app(scope, replaying(body, receive, whole=whole), send)
-            return
+            return passed_on
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:
             # PoolTimeout too: no connection came back in time, as when the database restarts.
-            await _answer(unavailable_problem(error), scope, receive, send)
-            return
+            return unavailable_problem(error)
         if isinstance(outcome, EntryReceipt):
-            await _answer(JSONResponse(api.receipt_json(outcome), 201), scope, receive, send)
-        elif isinstance(outcome, Verdict):
-            await _answer(rate_limited(outcome.retry_after), scope, receive, send)
-        else:
-            scope[api.DECIDED] = outcome
-            await self.app(scope, replaying(body, receive, whole=whole), send)
-
-
-async def _answer(response: Response, scope: Scope, receive: Receive, send: Send) -> None:
-    await response(scope, receive, send)
+            return JSONResponse(api.receipt_json(outcome), 201)
+        if isinstance(outcome, Verdict):
+            return rate_limited(outcome.retry_after)
+        scope[api.DECIDED] = outcome
+        return passed_on

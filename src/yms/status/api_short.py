@@ -18,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Request
+from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from yms.kernel.errors import InvalidInputError
 from yms.platform.web.clients import client_address
 from yms.platform.web.json_body import MalformedJsonError
+from yms.platform.web.overload import DEFAULT_CAPACITY, Admission, Capacity, busy
 from yms.platform.web.short_way import declared_length, read_body, replaying
 from yms.status import api
 
@@ -37,11 +39,15 @@ class _Route:
 
 
 class StatusCheckMiddleware:
-    """ASGI middleware: well-formed status checks answered here; everything else passed on."""
+    """ASGI middleware: well-formed status checks answered here; everything else passed on.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Admitted, as the rush's entries are, against `Capacity.grouped_in_flight`.
+    """
+
+    def __init__(self, app: ASGIApp, *, capacity: Capacity = DEFAULT_CAPACITY) -> None:
         self.app = app
         self._route = _Route(ROUTE)
+        self._admission = Admission(capacity.grouped_in_flight, wait=capacity.wait)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request."""
@@ -54,16 +60,27 @@ class StatusCheckMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        body, whole = await read_body(receive, api.BODY_LIMITS[ROUTE])
-        request = Request(scope)
+        if not await self._admission.enter():
+            await busy(Request(scope))(scope, receive, send)
+            return
         try:
-            check = api.parsed_check(body, client_address(request)) if whole else None
+            answer = await self._checked(scope, receive)
+        finally:
+            self._admission.leave()
+        if isinstance(answer, Response):
+            await answer(scope, receive, send)
+        else:
+            await self.app(scope, answer, send)  # the route, with the body replayed
+
+    async def _checked(self, scope: Scope, receive: Receive) -> Response | Receive:
+        """The answer to a well-formed check; else what the route should receive instead."""
+        body, whole = await read_body(receive, api.BODY_LIMITS[ROUTE])
+        try:
+            check = api.parsed_check(body, client_address(Request(scope))) if whole else None
         except (MalformedJsonError, InvalidInputError):
             check = None  # the route says what is wrong
         if check is None:
-            await self.app(scope, replaying(body, receive, whole=whole), send)
-            return
+            return replaying(body, receive, whole=whole)
         scope["route"] = self._route
         state = scope["app"].state
-        response = await api.answer_to(state, state.ctx, check)
-        await response(scope, receive, send)
+        return await api.answer_to(state, state.ctx, check)

@@ -176,13 +176,14 @@ def create_app(
     app.add_middleware(SessionMiddleware, ctx=ctx, secure=secure_cookies)
     # Pages and assets are compressed; the short answers of admission and the rush are not.
     app.add_middleware(GZipMiddleware, minimum_size=500)
-    # The rush's entries a group decides skip the session, compression and the router
-    # (yms.ballot.api_rush).
-    app.add_middleware(RushEntryMiddleware)
-    app.add_middleware(StatusCheckMiddleware)  # likewise, for a verifier's check
     # Before the session is loaded (a database read), so a busy process turns work away
     # without touching the database; inside the headers, so its answer gets them too.
     app.add_middleware(AdmissionMiddleware, capacity=capacity)
+    # The rush's entries a group decides skip the session, compression and the router
+    # (yms.ballot.api_rush), and likewise a verifier's check (yms.status.api_short);
+    # outside admission, each admitted against its own limit, as they hold no thread.
+    app.add_middleware(RushEntryMiddleware, capacity=capacity)
+    app.add_middleware(StatusCheckMiddleware, capacity=capacity)
     app.add_middleware(SecurityHeadersMiddleware, secure=secure_cookies)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: every answer counted, 503s too
     metrics.watch_pool(ctx.database.engine)

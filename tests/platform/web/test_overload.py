@@ -6,13 +6,15 @@ import anyio
 import pytest
 
 from yms.platform.settings import Settings
-from yms.platform.web.overload import Admission, Capacity
+from yms.platform.web.overload import IN_FLIGHT_MOST, Admission, Capacity
 
 
-def test_capacity_gives_a_thread_per_connection_and_admits_one_request_each() -> None:
+def test_capacity_gives_a_thread_per_connection_and_admits_a_few_requests() -> None:
     settings = Settings(database_pool_size=8, database_max_overflow=4)
-    assert Capacity.of(settings) == Capacity(threads=12, in_flight=12)
+    assert Capacity.of(settings) == Capacity(threads=12, in_flight=IN_FLIGHT_MOST)
     assert Capacity.of(settings.model_copy(update={"max_in_flight": 5})).in_flight == 5
+    small = Settings(database_pool_size=2, database_max_overflow=0)
+    assert Capacity.of(small).in_flight == 2  # never more than there are threads
 
 
 def test_a_full_admission_says_no_after_its_wait() -> None:

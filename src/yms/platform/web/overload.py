@@ -14,11 +14,13 @@ must see a busy process as alive, and an operator must be able to watch it.
 The sizes go together (DESIGN.md, "Serving"): sync handlers run in AnyIO's
 thread pool, each holding at most one database connection, so the pool gets
 as many threads as the database pool has connections (`size_thread_pool`), and
-as many requests are admitted as there are threads. Admitting twice as many
-(so a freed thread finds the next request waiting) was measured with the surge
-benchmark: at 128 connections the extra requests in flight only contended for
-the process's GIL, and accepted entries fell 18-24 % from the 8-connection rate
-instead of 14 %.
+at most as many requests are admitted as there are threads — by default fewer
+(`IN_FLIGHT_MOST`), as more threads than a few only contend for the process's
+GIL: the surge benchmark measured the form's accepted entries at 128
+connections falling to 74 % of the 8-connection rate with one request per
+thread (10) in flight, and holding 99 % with 4. The short ways in (grouped
+entries, status checks) hold no thread while they wait, and are admitted apart
+(`Capacity.grouped_in_flight`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ from yms.platform.web.templating import environment
 ADMISSION_WAIT = 0.5
 #: What ``Retry-After`` asks of a client turned away, in seconds (the page says "a minute").
 RETRY_AFTER = "60"
+#: Requests that hold a thread, in flight at once per process unless told otherwise. Each
+#: process runs Python on one core at a time: beyond a few, more threads only contend for
+#: it. The surge benchmark measured the form's entries at 128 connections: with 10 in
+#: flight per process they fell to 74 % of the rate at 8 connections; with 4, 99 %.
+IN_FLIGHT_MOST = 4
+#: Requests on a short way in (`Capacity.grouped_in_flight`) at once per process.
+GROUPED_IN_FLIGHT = 256
 #: Paths always admitted: probes, metrics and assets.
 EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 EXEMPT_PREFIX = "/static/"
@@ -53,6 +62,9 @@ class Capacity:
     threads: int
     in_flight: int
     wait: float = ADMISSION_WAIT
+    # Requests on a short way in (the rush's entries, status checks) at once: they wait
+    # on a group's commit, not on a thread, so they are admitted apart, and many more.
+    grouped_in_flight: int = GROUPED_IN_FLIGHT
     # Groups of API ballot entries handled at once (PostgreSQL), each on a connection of
     # its own beside the pool's (yms.ballot.api_groups); 0 handles each entry alone.
     entry_lanes: int = 2
@@ -62,11 +74,11 @@ class Capacity:
 
     @classmethod
     def of(cls, settings: Settings) -> Capacity:
-        """A thread per pooled connection; ``YMS_MAX_IN_FLIGHT`` requests, or one per thread."""
+        """A thread per pooled connection; ``YMS_MAX_IN_FLIGHT`` requests, or `IN_FLIGHT_MOST`."""
         threads = settings.database_connections
         return cls(
             threads=threads,
-            in_flight=settings.max_in_flight or threads,
+            in_flight=settings.max_in_flight or min(threads, IN_FLIGHT_MOST),
             entry_lanes=settings.entry_group_lanes,
             check_lanes=settings.check_group_lanes,
         )
