@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Integer, LargeBinary, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yms.platform.orm import Base, UTCDateTime
@@ -38,6 +38,9 @@ class RateLimitCount(Base):
     """
 
     __tablename__ = "rate_limit_counts"
+    # The window first: the current window's counts together at one end of the index,
+    # ended ones apart from the inserts until purged (migration 0013).
+    __table_args__ = (PrimaryKeyConstraint("window_ends", "key_hash"),)
 
     key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     # The window's end, in whole seconds since the epoch: part of the key, and the purge's cut.
