@@ -127,6 +127,17 @@ def test_bad_input_is_answered_beside_each_field(browser: Browser) -> None:
     not_a_code = check(browser, "W0O 1IL 5SZ", (1, 2, 2000))
     assert not_a_code.status_code == 400
     assert "Enter a share code like W3H 4C6 KPX" in not_a_code.text
+    # Both wrong at once: each field says so, not only the first one looked at.
+    browser.get("/check-a-status")
+    both = browser.post(
+        "/check-a-status",
+        {"share-code": "W3!", "verifier": "x" * 201, "date-of-birth-day": "31"},
+    )
+    assert both.status_code == 400
+    assert 'id="share-code-error"' in both.text
+    assert "Enter a share code like W3H 4C6 KPX" in both.text
+    assert 'id="verifier-error"' in both.text
+    assert 'id="date-of-birth-error"' in both.text
 
 
 def test_an_answer_is_only_for_the_visit_that_checked(

@@ -62,6 +62,18 @@ from yms.status.tables import Status, StatusCheck
 Outcome = CheckAnswer | TooManyChecksError
 
 
+def check_problems(code: str, verifier_name: str | None) -> list[FieldProblem]:
+    """What is wrong with a typed code and verifier name, if anything (as `parse_check` says).
+
+    For a form that shows every field's problem at once, the date's among them.
+    """
+    try:
+        _parse(code, verifier_name)
+    except InvalidInputError as error:
+        return list(error.problems)
+    return []
+
+
 def _parse(code: str, verifier_name: str | None) -> tuple[ShareCode, str | None]:
     problems = []
     parsed: ShareCode | None = None

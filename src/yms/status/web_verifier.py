@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from segno import DataOverflowError, make_qr
 
-from yms.kernel.errors import InvalidInputError, NotFoundError
+from yms.kernel.errors import NotFoundError
 from yms.platform.web import forms
 from yms.platform.web.access import TooManyAttemptsError
 from yms.platform.web.clients import client_address
@@ -64,9 +64,8 @@ def check(request: Request) -> Response:
         "verifier": forms.text(form, "verifier"),
         "date_of_birth": forms.typed_date(form, "date-of-birth"),
     }
-    errors: dict[str, object] = {}
-    if not typed["share_code"]:
-        errors["share-code"] = _("Enter the share code")
+    # Every field's problem at once: the code's and the name's, then the date's.
+    errors = _problems(str(typed["share_code"]), str(typed["verifier"]))
     try:
         born = forms.read_date(form, "date-of-birth", _("Date of birth"))
     except FieldError as error:
@@ -82,16 +81,6 @@ def check(request: Request) -> Response:
             client=client_of(request),
             verifier_name=str(typed["verifier"]) or None,
         )
-    except InvalidInputError as error:
-        messages = {
-            "share_code": _("Enter a share code like W3H 4C6 KPX: 9 letters and numbers"),
-            "verifier": _("Organisation name must be 200 characters or fewer"),
-        }
-        return _form_page(
-            request,
-            typed,
-            {FIELD_MESSAGES[p.path]: messages[p.path] for p in error.problems},
-        )
     except sharing.TooManyChecksError:
         raise TooManyAttemptsError from None
     if not answer.matched:
@@ -102,6 +91,21 @@ def check(request: Request) -> Response:
     kept[:] = [*kept, answer.check_ref][-KEPT_CHECKS:]
     visit.changed_data()
     return RedirectResponse(f"/check-a-status/{answer.check_ref}", status_code=303)
+
+
+def _problems(code: str, verifier: str) -> dict[str, object]:
+    """The form's messages for the share code and the organisation's name, by field."""
+    messages = {
+        "share_code": _("Enter a share code like W3H 4C6 KPX: 9 letters and numbers"),
+        "verifier": _("Organisation name must be 200 characters or fewer"),
+    }
+    errors: dict[str, object] = {
+        FIELD_MESSAGES[p.path]: messages[p.path]
+        for p in checks.check_problems(code, verifier or None)
+    }
+    if not code:
+        errors["share-code"] = _("Enter the share code")
+    return errors
 
 
 def _made_here(request: Request, check_ref: str) -> sharing.CheckAnswer | None:
