@@ -394,20 +394,19 @@ def _lock_keys(code_keys: Iterable[bytes]) -> list[int]:
 # The statements of `check_group_async`: those `check_group` makes, for psycopg.
 _LOCK_CODES = "SELECT pg_advisory_xact_lock(k) FROM unnest(%(keys)s::bigint[]) AS k"
 _MISSES = """
-SELECT true, key, checked_at FROM (
-    SELECT client_hash AS key, checked_at,
-        row_number() OVER (PARTITION BY client_hash ORDER BY checked_at DESC) AS newest
-    FROM status_checks
-    WHERE client_hash = ANY(%(clients)s) AND outcome = 'no_match'
-        AND checked_at > %(clients_since)s
-) AS c WHERE newest <= %(client_misses)s
+SELECT true, k, m.checked_at FROM unnest(%(clients)s::bytea[]) AS k
+CROSS JOIN LATERAL (
+    SELECT checked_at FROM status_checks
+    WHERE client_hash = k AND outcome = 'no_match' AND checked_at > %(clients_since)s
+    ORDER BY checked_at DESC LIMIT %(client_misses)s
+) AS m
 UNION ALL
-SELECT false, key, checked_at FROM (
-    SELECT code_hash AS key, checked_at,
-        row_number() OVER (PARTITION BY code_hash ORDER BY checked_at DESC) AS newest
-    FROM status_checks
-    WHERE code_hash = ANY(%(codes)s) AND outcome = 'no_match' AND checked_at > %(codes_since)s
-) AS c WHERE newest <= %(code_misses)s
+SELECT false, k, m.checked_at FROM unnest(%(codes)s::bytea[]) AS k
+CROSS JOIN LATERAL (
+    SELECT checked_at FROM status_checks
+    WHERE code_hash = k AND outcome = 'no_match' AND checked_at > %(codes_since)s
+    ORDER BY checked_at DESC LIMIT %(code_misses)s
+) AS m
 ORDER BY 1, 2, 3 DESC
 """
 _CODE_COLUMNS = [column.key for column in ShareCodeRow.__table__.columns]
