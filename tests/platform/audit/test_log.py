@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -26,6 +27,7 @@ from yms.platform.audit import log
 from yms.platform.audit.tables import AuditEvent
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
+from yms.platform.db import AsyncConnections
 
 Row = dict[str, Any]
 GENESIS_HEX = "0" * 64
@@ -593,3 +595,42 @@ def test_an_event_stored_in_another_form_is_caught(ctx: ServiceContext, clock: F
     sql(ctx, ("UPDATE audit_events SET event = :e WHERE seq = 3", {"e": spaced}))
     report = log.verify(ctx.database)
     assert (report.broken_at, report.reason) == (3, "the stored event is not in canonical form")
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_the_async_append_links_what_the_unit_of_work_s_append_links(
+    ctx: ServiceContext,
+) -> None:
+    # Some through the unit of work first, so the async append starts from a real head.
+    with ctx.unit(actor="operator") as uow:
+        uow.audit("status.checked", "CHK-1", outcome="matched", purpose="W")
+    at = ctx.clock.now()
+    pending = [
+        log.PendingEvent("verifier", "status.checked", "CHK-ÅÉ-2", {"seq": 99, "note": "naïve ☃"}),
+        log.PendingEvent("verifier", "status.checked", "CHK-3", {"outcome": "no_match"}),
+    ]
+    with ctx.database.reading() as session:
+        before = session.execute(text("SELECT seq, hash FROM audit_head")).one()
+    expected = log.linked(before.seq, before.hash, pending, at=at)
+
+    async def append() -> None:
+        connections = AsyncConnections(ctx.database, 1)
+        try:
+            async with connections.connection() as connection, connection.transaction():
+                await log.append_async(connection, pending, at=at)
+        finally:
+            await connections.close()
+
+    asyncio.run(append())
+    with ctx.database.reading() as session:
+        rows = session.execute(
+            text(
+                "SELECT seq, action, subject, event, prev_hash, hash FROM audit_events "
+                "WHERE seq > :seq ORDER BY seq"
+            ),
+            {"seq": before.seq},
+        ).all()
+        head = session.execute(text("SELECT seq, hash FROM audit_head")).one()
+    assert [dict(row._mapping) for row in rows] == expected.rows
+    assert (head.seq, head.hash) == (expected.seq, expected.hash)
+    assert log.verify(ctx.database).intact

@@ -79,37 +79,74 @@ def append(session: Session, pending: Sequence[PendingEvent], *, at: datetime) -
     )
 
 
-# PostgreSQL, on a psycopg connection (`append_async`): lock the head; then insert the
-# events and move the head in one statement.
-_LOCK_HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-_LINK_ON = """
-WITH linked AS (
-    INSERT INTO audit_events (seq, action, subject, event, prev_hash, hash)
+# PostgreSQL, on a psycopg connection (`append_async`): one statement locks the head,
+# links the events on and moves the head, so the lock every appending transaction waits
+# for is never held across a round trip to the client. Each event comes as the text of
+# its canonical form before and after its sequence number, which only the head decides;
+# PostgreSQL's sha256 chains them as `next_hash` does.
+_APPEND = """
+WITH RECURSIVE
+head AS (SELECT seq, decode(hash, 'hex') AS hash FROM audit_head WHERE id = 1 FOR UPDATE),
+pending AS (
     SELECT * FROM unnest(
-        %(seq)s::bigint[], %(action)s::text[], %(subject)s::text[], %(event)s::text[],
-        %(prev_hash)s::text[], %(hash)s::text[]
-    )
+        %(before)s::text[], %(after)s::text[], %(action)s::text[], %(subject)s::text[]
+    ) WITH ORDINALITY AS p (before, after, action, subject, n)
+),
+chain (n, seq, prev, hash, event) AS (
+    SELECT 0::bigint, seq, NULL::bytea, hash, NULL::text FROM head
+    UNION ALL
+    SELECT p.n, c.seq + 1, c.hash,
+        sha256(c.hash || convert_to(p.before || (c.seq + 1)::text || p.after, 'UTF8')),
+        p.before || (c.seq + 1)::text || p.after
+    FROM chain AS c JOIN pending AS p ON p.n = c.n + 1
+),
+linked AS (
+    INSERT INTO audit_events (seq, action, subject, event, prev_hash, hash)
+    SELECT c.seq, p.action, p.subject, c.event, encode(c.prev, 'hex'), encode(c.hash, 'hex')
+    FROM chain AS c JOIN pending AS p USING (n)
 )
-UPDATE audit_head SET seq = %(head_seq)s, hash = %(head_hash)s WHERE id = 1
+UPDATE audit_head
+SET (seq, hash) = (SELECT seq, encode(hash, 'hex') FROM chain ORDER BY n DESC LIMIT 1)
+WHERE id = 1
 """
 
 
 async def append_async(
     connection: psycopg.AsyncConnection[Any], pending: Sequence[PendingEvent], *, at: datetime
 ) -> None:
-    """`append` on an async psycopg connection (PostgreSQL), inside its open transaction."""
+    """`append` on an async psycopg connection (PostgreSQL), inside its open transaction.
+
+    The same links `append` makes, byte for byte (`yms audit verify` walks both).
+    """
     if not pending:
         return
-    cursor = await connection.execute(_LOCK_HEAD)
-    head = await cursor.fetchone()
-    if head is None:  # pragma: no cover - the migration creates it
-        raise RuntimeError("the audit head row is missing: run `yms db upgrade`")
-    links = linked(head[0], head[1], pending, at=at)
-    columns = {name: [row[name] for row in links.rows] for name in _LINK_COLUMNS}
-    await connection.execute(_LINK_ON, {**columns, "head_seq": links.seq, "head_hash": links.hash})
+    parts = [_around_seq(item, at) for item in pending]
+    await connection.execute(
+        _APPEND,
+        {
+            "before": [before for before, _after in parts],
+            "after": [after for _before, after in parts],
+            "action": [item.action for item in pending],
+            "subject": [item.subject for item in pending],
+        },
+    )
 
 
-_LINK_COLUMNS = ("seq", "action", "subject", "event", "prev_hash", "hash")
+def _around_seq(pending: PendingEvent, at: datetime) -> tuple[str, str]:
+    """The event's canonical text before and after its sequence number.
+
+    Its keys sort as action, actor, at, data, seq, subject: the number sits between
+    the data and the subject. Checked against the whole canonical form, so a
+    change to the event's shape fails here rather than making a link that does not verify.
+    """
+    event = make_event(seq=1, at=at, **_fields(pending))
+    whole = canonical(event).decode("utf-8")
+    subject = json.dumps(event["subject"], ensure_ascii=False)
+    before = whole[: -len(f',"seq":1,"subject":{subject}}}')] + ',"seq":'
+    after = f',"subject":{subject}}}'
+    if f"{before}1{after}" != whole:  # pragma: no cover - the event's shape changed
+        raise RuntimeError("an audit event's canonical form no longer ends with seq, subject")
+    return before, after
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,9 +68,8 @@ class Capacity:
     # Groups of API ballot entries handled at once (PostgreSQL), each on a connection of
     # its own beside the pool's (yms.ballot.api_groups); 0 handles each entry alone.
     entry_lanes: int = 2
-    # Groups of status checks handled at once (yms.status.api_groups), each in a thread
-    # with a pooled connection; 0 checks each alone.
-    check_lanes: int = 2
+    # Groups of status checks handled at once (yms.status.api_groups); 0 checks each alone.
+    check_lanes: int = 1
 
     @classmethod
     def of(cls, settings: Settings) -> Capacity:
