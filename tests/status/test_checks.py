@@ -49,14 +49,29 @@ def kept(ctx: ServiceContext) -> int:
         return int(session.scalar(select(func.count()).select_from(StatusCheck)) or 0)
 
 
-def test_a_group_answers_each_check_as_if_checked_alone_in_turn(
-    ctx: ServiceContext, clock: FixedClock
-) -> None:
+def two_codes_and_an_unknown(ctx: ServiceContext, clock: FixedClock) -> list[str]:
+    """A holder's work and rent codes, and a code no one made."""
     account, status = granted(ctx, clock)
-    codes = [
+    return [
         str(sharing.issue_share_code(ctx, account, status.status_ref, purpose).code)
         for purpose in (Purpose.WORK, Purpose.RENT)
     ] + [UNKNOWN]
+
+
+def answered_alone(
+    ctx: ServiceContext, clock: FixedClock, group: list[checks.CheckRequest]
+) -> list[tuple[str, int]]:
+    """Each check of `group` alone, in turn, past every miss made before (and after)."""
+    clock.instant += LATER
+    alone = [outcome(checks.check_group(ctx, [request])[0]) for request in group]
+    clock.instant += LATER
+    return alone
+
+
+def test_a_group_answers_each_check_as_if_checked_alone_in_turn(
+    ctx: ServiceContext, clock: FixedClock
+) -> None:
+    codes = two_codes_and_an_unknown(ctx, clock)
 
     @settings(max_examples=20, deadline=None)
     @given(drawn=drawn_checks)
@@ -64,9 +79,7 @@ def test_a_group_answers_each_check_as_if_checked_alone_in_turn(
         before = kept(ctx)
         grouped = [outcome(a) for a in checks.check_group(ctx, requests(codes, drawn))]
         in_group = kept(ctx) - before
-        clock.instant += LATER
-        alone = [outcome(checks.check_group(ctx, [r])[0]) for r in requests(codes, drawn)]
-        clock.instant += LATER
+        alone = answered_alone(ctx, clock, requests(codes, drawn))
         assert grouped == alone
         assert in_group == sum(1 for kind, _wait in grouped if kind != "refused")
 
@@ -126,11 +139,7 @@ async def _async_group(
 def test_on_postgresql_the_async_group_answers_as_the_unit_of_work_does(
     ctx: ServiceContext, clock: FixedClock
 ) -> None:
-    account, status = granted(ctx, clock)
-    codes = [
-        str(sharing.issue_share_code(ctx, account, status.status_ref, purpose).code)
-        for purpose in (Purpose.WORK, Purpose.RENT)
-    ] + [UNKNOWN]
+    codes = two_codes_and_an_unknown(ctx, clock)
 
     @settings(max_examples=15, deadline=None)
     @given(drawn=drawn_checks)
@@ -139,9 +148,7 @@ def test_on_postgresql_the_async_group_answers_as_the_unit_of_work_does(
         answers = asyncio.run(_async_group(ctx, requests(codes, drawn)))
         grouped = [outcome(a) for a in answers]
         assert kept(ctx) - before == sum(1 for kind, _wait in grouped if kind != "refused")
-        clock.instant += LATER
-        alone = [outcome(checks.check_group(ctx, [r])[0]) for r in requests(codes, drawn)]
-        clock.instant += LATER
+        alone = answered_alone(ctx, clock, requests(codes, drawn))
         assert grouped == alone
         for answer in answers:  # kept as the holder and the verifier page read them back
             if isinstance(answer, sharing.CheckAnswer) and answer.matched:

@@ -18,11 +18,10 @@ counted, so nothing is counted twice).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import psycopg
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from yms.ballot import api
@@ -30,19 +29,19 @@ from yms.ballot.api_groups import EntryGroups
 from yms.ballot.services.entries import EntryReceipt
 from yms.platform.grouping import GroupClosedError
 from yms.platform.web.errors import rate_limited, unavailable_problem
-from yms.platform.web.overload import DEFAULT_CAPACITY, Admission, Capacity, busy
+from yms.platform.web.overload import DEFAULT_CAPACITY, Admission, Capacity
 from yms.platform.web.ratelimit import Verdict
-from yms.platform.web.short_way import declared_length, read_body, replaying
+from yms.platform.web.short_way import (
+    Decision,
+    RouteLabel,
+    declared_length,
+    read_body,
+    replaying,
+    taken_or_passed_on,
+)
 
 ROUTE = "/api/v1/ballot-windows/{window_id}/entries"
 _PATH = re.compile(r"/api/v1/ballot-windows/([^/]+)/entries")
-
-
-@dataclass(frozen=True, slots=True)
-class _Route:
-    """What the metrics label a request by (`yms.platform.web.metrics.route_of`)."""
-
-    path: str
 
 
 class RushEntryMiddleware:
@@ -55,7 +54,7 @@ class RushEntryMiddleware:
 
     def __init__(self, app: ASGIApp, *, capacity: Capacity = DEFAULT_CAPACITY) -> None:
         self.app = app
-        self._route = _Route(ROUTE)
+        self._route = RouteLabel(ROUTE)
         self._admission = Admission(capacity.grouped_in_flight, wait=capacity.wait)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -70,21 +69,18 @@ class RushEntryMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        if not await self._admission.enter():
-            await busy(Request(scope))(scope, receive, send)
-            return
-        try:
-            answer = await self._entered(scope, receive, found[1], groups)
-        finally:
-            self._admission.leave()
-        if isinstance(answer, Response):
-            await answer(scope, receive, send)
-        else:
-            await self.app(scope, answer, send)  # the full path, with the body replayed
+        await taken_or_passed_on(
+            scope,
+            receive,
+            send,
+            app=self.app,
+            admission=self._admission,
+            decide=lambda: self._entered(scope, receive, found[1], groups),
+        )
 
     async def _entered(
         self, scope: Scope, receive: Receive, window_id: str, groups: EntryGroups
-    ) -> Response | Receive:
+    ) -> Decision:
         """The answer to a plain entry; else what the app should receive instead."""
         body, whole = await read_body(receive, api.BODY_LIMITS[ROUTE])
         passed_on = replaying(body, receive, whole=whole)

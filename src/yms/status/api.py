@@ -18,10 +18,8 @@ from starlette.datastructures import State
 
 from yms.kernel.errors import InvalidInputError
 from yms.kernel.validation import FieldProblem
-from yms.platform.context import ServiceContext
 from yms.platform.grouping import GroupClosedError
 from yms.platform.web.clients import client_address
-from yms.platform.web.context import context_of
 from yms.platform.web.errors import unavailable_problem
 from yms.platform.web.json_body import MalformedJsonError, decode_json
 from yms.platform.web.problems import problem
@@ -102,7 +100,7 @@ async def status_check(request: Request) -> Response:
         return problem(
             422, "Invalid status check", str(error), kind="invalid-input", problems=error.problems
         )
-    return await answer_to(request.app.state, context_of(request), check)
+    return await answer_to(request.app.state, check)
 
 
 def parsed_check(body: bytes, client: str) -> checks.CheckRequest:
@@ -114,17 +112,18 @@ def parsed_check(body: bytes, client: str) -> checks.CheckRequest:
     return checks.parse_check(code, born, client=client, verifier_name=verifier)
 
 
-async def answer_to(state: State, ctx: ServiceContext, check: checks.CheckRequest) -> Response:
+async def answer_to(state: State, check: checks.CheckRequest) -> Response:
     """The answer to a parsed check: 200, 429 (too many misses) or 503 (the database away).
 
-    In a group (`CheckGroups`, while the app is served), else alone in the thread pool.
+    In a group (`CheckGroups`, while the app is served), else alone in the thread pool,
+    on the app's service context (`state.ctx`).
     """
     groups: CheckGroups | None = state.check_groups
     try:
         if groups is not None:
             answer = await groups.check(check)
         else:  # in the thread pool: the check waits on the database, the event loop must not
-            answer = await run_in_threadpool(checks.check_parsed, ctx, check)
+            answer = await run_in_threadpool(checks.check_parsed, state.ctx, check)
     except (GroupClosedError, psycopg.OperationalError, psycopg.InterfaceError) as error:
         # Stopping, or the database away (PoolTimeout too): 503, and the verifier asks again.
         return unavailable_problem(error)

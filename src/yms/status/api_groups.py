@@ -28,8 +28,8 @@ LARGEST_GROUP = 128
 class CheckGroups:
     """Grouped status checks for one process: `await groups.check(request)`.
 
-    `lanes` groups at once, each in a thread with a pooled connection (one on SQLite,
-    which has one writer).
+    `lanes` groups at once: on PostgreSQL each on an async connection of its own, on
+    the event loop; on SQLite (one lane, which has one writer) in the thread pool.
     """
 
     def __init__(self, ctx: ServiceContext, *, lanes: int) -> None:

@@ -15,27 +15,24 @@ which gives the problem document it always has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import Request
-from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from yms.kernel.errors import InvalidInputError
 from yms.platform.web.clients import client_address
 from yms.platform.web.json_body import MalformedJsonError
-from yms.platform.web.overload import DEFAULT_CAPACITY, Admission, Capacity, busy
-from yms.platform.web.short_way import declared_length, read_body, replaying
+from yms.platform.web.overload import DEFAULT_CAPACITY, Admission, Capacity
+from yms.platform.web.short_way import (
+    Decision,
+    RouteLabel,
+    declared_length,
+    read_body,
+    replaying,
+    taken_or_passed_on,
+)
 from yms.status import api
 
 ROUTE = "/api/v1/status-checks"
-
-
-@dataclass(frozen=True, slots=True)
-class _Route:
-    """What the metrics label a request by (`yms.platform.web.metrics.route_of`)."""
-
-    path: str
 
 
 class StatusCheckMiddleware:
@@ -46,7 +43,7 @@ class StatusCheckMiddleware:
 
     def __init__(self, app: ASGIApp, *, capacity: Capacity = DEFAULT_CAPACITY) -> None:
         self.app = app
-        self._route = _Route(ROUTE)
+        self._route = RouteLabel(ROUTE)
         self._admission = Admission(capacity.grouped_in_flight, wait=capacity.wait)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -60,19 +57,16 @@ class StatusCheckMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        if not await self._admission.enter():
-            await busy(Request(scope))(scope, receive, send)
-            return
-        try:
-            answer = await self._checked(scope, receive)
-        finally:
-            self._admission.leave()
-        if isinstance(answer, Response):
-            await answer(scope, receive, send)
-        else:
-            await self.app(scope, answer, send)  # the route, with the body replayed
+        await taken_or_passed_on(
+            scope,
+            receive,
+            send,
+            app=self.app,
+            admission=self._admission,
+            decide=lambda: self._checked(scope, receive),
+        )
 
-    async def _checked(self, scope: Scope, receive: Receive) -> Response | Receive:
+    async def _checked(self, scope: Scope, receive: Receive) -> Decision:
         """The answer to a well-formed check; else what the route should receive instead."""
         body, whole = await read_body(receive, api.BODY_LIMITS[ROUTE])
         try:
@@ -82,5 +76,4 @@ class StatusCheckMiddleware:
         if check is None:
             return replaying(body, receive, whole=whole)
         scope["route"] = self._route
-        state = scope["app"].state
-        return await api.answer_to(state, state.ctx, check)
+        return await api.answer_to(scope["app"].state, check)

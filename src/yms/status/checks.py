@@ -21,7 +21,7 @@ written for psycopg, so the event loop need not hand each to a thread.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -187,7 +187,9 @@ async def check_group_async(
         recent = await connection.execute(_MISSES, _misses_params(keyed, now))
         known = await connection.execute(_CODES, {"hashes": codes})
         misses = _RecentMisses.of(await recent.fetchall())
-        found = {bytes(row[0]): _found(row) for row in await known.fetchall()}
+        found = {
+            code.code_hash: (code, status) for code, status in map(_found, await known.fetchall())
+        }
         decided = _decide(ctx, keyed, misses, found, now=now, signer_of=lambda: signer)
         if decided.rows:
             await connection.execute(_INSERT_CHECKS, _columns(decided.rows))
@@ -412,7 +414,7 @@ ORDER BY 1, 2, 3 DESC
 _CODE_COLUMNS = [column.key for column in ShareCodeRow.__table__.columns]
 _STATUS_COLUMNS = [column.key for column in Status.__table__.columns]
 _CODES = (
-    "SELECT c.code_hash, "  # noqa: S608 - the tables' own column names
+    "SELECT "  # noqa: S608 - the tables' own column names
     + ", ".join(f"c.{name}" for name in _CODE_COLUMNS)
     + ", "
     + ", ".join(f"s.{name}" for name in _STATUS_COLUMNS)
@@ -452,7 +454,7 @@ def _misses_params(
 
 def _found(row: Sequence[Any]) -> tuple[ShareCodeRow, Status]:
     """A row of `_CODES` as the code and status it names (not in any session)."""
-    values = [_utc(value) for value in row[1:]]
+    values = [_utc(value) for value in row]
     code = dict(zip(_CODE_COLUMNS, values[: len(_CODE_COLUMNS)], strict=True))
     status = dict(zip(_STATUS_COLUMNS, values[len(_CODE_COLUMNS) :], strict=True))
     return ShareCodeRow(**code), Status(**status)
@@ -468,7 +470,7 @@ def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
 
 def _matched(
     ctx: ServiceContext,
-    sign: Callable[[Mapping[str, Any]], str],
+    sign: Signer,
     answer: CheckAnswer,
     status: Status,
     name: str | None,

@@ -60,6 +60,9 @@ _opened: dict[tuple[str, bytes], OKPKey] = {}
 CURRENT_KEY_SECONDS = 30.0
 _current: WeakKeyDictionary[Engine, tuple[str, bytes, float]] = WeakKeyDictionary()
 
+#: Signs a credential: the compact JWS record it becomes.
+Signer = Callable[[Mapping[str, Any]], str]
+
 
 class UnusableRecordError(ValueError):
     """What was given is not a record at all (not a compact JWS, or not JSON inside)."""
@@ -118,9 +121,9 @@ def _current_key(uow: UnitOfWork) -> tuple[str, bytes]:
     """The current key's kid and sealed private half: remembered, or read (`_signing_key`)."""
     engine = uow.session.get_bind()
     assert isinstance(engine, Engine)  # noqa: S101 - units of work are bound to an engine
-    known = _current.get(engine)
-    if known is not None and time.monotonic() - known[2] < CURRENT_KEY_SECONDS:
-        return known[0], known[1]
+    known = _remembered(engine)
+    if known is not None:
+        return known
     row = _signing_key(uow)
     kid, sealed = row.kid, row.private_sealed
     # Remembered once committed: a key made in a unit that rolls back never existed.
@@ -136,13 +139,8 @@ def _private(sealer: Sealer, kid: str, sealed: bytes) -> OKPKey:
     return cached
 
 
-def sign_record(uow: UnitOfWork, credential: Mapping[str, Any]) -> str:
-    """`credential` as a compact JWS signed with the current key, in this unit of work."""
-    return record_signer(uow)(credential)
-
-
 def record_signer(uow: UnitOfWork) -> Signer:
-    """`sign_record` for many credentials in this unit of work, with the current key.
+    """What signs credentials as compact JWS records with the current key, in this unit.
 
     The key is read at most every `CURRENT_KEY_SECONDS` per process (a rotation in
     this process is seen at once).
@@ -151,19 +149,25 @@ def record_signer(uow: UnitOfWork) -> Signer:
     return _signer(kid, _private(uow.sealer, kid, sealed))
 
 
-Signer = Callable[[Mapping[str, Any]], str]
-
-
 def remembered_signer(ctx: ServiceContext) -> Signer | None:
     """`record_signer` with the key this process last read, if recent; else `None`.
 
     For work outside a unit of work (grouped checks on an async connection); on
     `None`, `current_signer` reads the key.
     """
-    known = _current.get(ctx.database.engine)
+    known = _remembered(ctx.database.engine)
+    if known is None:
+        return None
+    kid, sealed = known
+    return _signer(kid, _private(ctx.sealer, kid, sealed))
+
+
+def _remembered(engine: Engine) -> tuple[str, bytes] | None:
+    """The current key's kid and sealed private half, if read here recently enough."""
+    known = _current.get(engine)
     if known is None or time.monotonic() - known[2] >= CURRENT_KEY_SECONDS:
         return None
-    return _signer(known[0], _private(ctx.sealer, known[0], known[1]))
+    return known[0], known[1]
 
 
 def current_signer(ctx: ServiceContext) -> Signer:

@@ -8,7 +8,52 @@ unread (`replaying`).
 
 from __future__ import annotations
 
-from starlette.types import Message, Receive, Scope
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from yms.platform.web.overload import Admission, busy
+
+#: What a short way decides: its own answer, or what the app behind it should receive.
+Decision = Response | Receive
+
+
+@dataclass(frozen=True, slots=True)
+class RouteLabel:
+    """What the metrics label a request taken by a short way by (`metrics.route_of`)."""
+
+    path: str
+
+
+async def taken_or_passed_on(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    *,
+    app: ASGIApp,
+    admission: Admission,
+    decide: Callable[[], Awaitable[Decision]],
+) -> None:
+    """Admit the request against `admission` (busy if full), then answer it or pass it on.
+
+    `decide` reads the request and gives the answer, or the receive the app should
+    read instead (the body replayed); the admission's place is given back before the
+    app, which admits what it is handed as it admits any request.
+    """
+    if not await admission.enter():
+        await busy(Request(scope))(scope, receive, send)
+        return
+    try:
+        decision = await decide()
+    finally:
+        admission.leave()
+    if isinstance(decision, Response):
+        await decision(scope, receive, send)
+    else:
+        await app(scope, decision, send)
 
 
 def declared_length(scope: Scope) -> int:
