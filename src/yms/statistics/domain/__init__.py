@@ -1,0 +1,1 @@
+"""Pure statistics: suppression of small counts, chances, the simulation model."""
