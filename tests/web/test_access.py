@@ -62,6 +62,12 @@ GET_ROUTES = {
     "/operator": "operator",
     "/operator/outbox": "operator",
     "/operator/brakes": "operator",
+    "/operator/statistics": "operator",
+    "/statistics": "anyone",
+    "/statistics/{quarter}.{extension}": "anyone",
+    "/operator/ballots": "operator",
+    "/operator/ballots/new": "operator",
+    "/operator/ballots/{window_id}": "operator",
     "/casework": "staff",
     "/casework/{case_ref}": "staff",
     "/casework/{case_ref}/evidence/{evidence_id}": "staff",
@@ -103,6 +109,11 @@ FORM_POSTS = {
     "/casework/{case_ref}/return-refusal",
     "/casework/{case_ref}/review",
     "/operator/brakes/release",
+    "/operator/ballots/new",
+    "/operator/ballots/{window_id}/close",
+    "/operator/ballots/{window_id}/draw",
+    "/operator/ballots/{window_id}/publish",
+    "/operator/ballots/{window_id}/invite",
     "/fake-pay/{payment_id}",
     "/apply/new",
     "/share-codes/new",
@@ -130,6 +141,8 @@ SAMPLE = {
     "{check_ref}": "CHK-0000-0000-0000",
     "{action}": "grant",
     "{token_id}": "tok_0000",
+    "{quarter}": "2026Q3",
+    "{extension}": "csv",
 }
 STAFF = {"caseworker", "senior_caseworker"}
 

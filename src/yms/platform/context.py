@@ -43,6 +43,7 @@ class ServiceContext:
     public_url: str = "http://localhost:8000"  # where links in e-mails point
     contact_email: str = "youth-mobility@example.org"  # where people write for help
     share_code_days: int = 90  # how long a new share code stays valid
+    suppress_below: int = 10  # published statistics withhold counts below this
 
     @classmethod
     def create(
@@ -60,6 +61,7 @@ class ServiceContext:
         passwords: PasswordHasher | None = None,
         contact_email: str = "youth-mobility@example.org",
         share_code_days: int = 90,
+        suppress_below: int = 10,
     ) -> ServiceContext:
         """A context whose unnamed edges are the defaults: the outbox, the fake Pay, local disk."""
         return cls(
@@ -75,6 +77,7 @@ class ServiceContext:
             public_url=public_url,
             contact_email=contact_email,
             share_code_days=share_code_days,
+            suppress_below=suppress_below,
         )
 
     @classmethod
@@ -98,6 +101,7 @@ class ServiceContext:
             payments=_payments(settings, database, clock, public_url=public_url),
             contact_email=settings.contact_email,
             share_code_days=settings.share_code_days,
+            suppress_below=settings.stats_suppress_below,
         )
 
     def unit(self, *, actor: str) -> AbstractContextManager[UnitOfWork]:

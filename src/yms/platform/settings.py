@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     )
     # How long a share code a holder makes stays valid, in days (DESIGN.md: 90 by default).
     share_code_days: int = Field(default=90, ge=1, le=366)
+    # Published statistics withhold counts below this (ONS output checking uses 10).
+    stats_suppress_below: int = Field(default=10, ge=2, le=1000)
     # The proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     trusted_proxies: str = ""
     # Who the command line acts as in the audit log: a pseudonymous operator id.

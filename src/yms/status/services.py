@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yms.kernel.errors import NotFoundError
@@ -197,3 +197,17 @@ def _held(session: Session, holder_id: str, status_ref: str) -> Status:
     if found is None:
         raise NotFoundError(f"no status {status_ref!r}")
     return found
+
+
+def active_counts(ctx: ServiceContext, on: date) -> dict[tuple[str, str], int]:
+    """Statuses giving leave on `on`, per (scheme id, arrangement id); one grouped query.
+
+    Active means granted, not revoked, and `on` within its days (both ends counted).
+    """
+    with ctx.database.reading() as session:
+        rows = session.execute(
+            select(Status.scheme_id, Status.arrangement_id, func.count())
+            .where(Status.revoked_at.is_(None), Status.valid_from <= on, Status.valid_until >= on)
+            .group_by(Status.scheme_id, Status.arrangement_id)
+        )
+        return {(scheme, arrangement): count for scheme, arrangement, count in rows}

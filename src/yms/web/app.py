@@ -24,6 +24,7 @@ from yms.applications.web import direct as direct_web
 from yms.applications.web import overview as overview_web
 from yms.ballot import api as ballot_api
 from yms.ballot import web as ballot_web
+from yms.ballot import web_console as ballot_console_web
 from yms.ballot.api_groups import EntryGroups
 from yms.ballot.api_rush import RushEntryMiddleware
 from yms.eligibility import api as eligibility_api
@@ -51,6 +52,9 @@ from yms.platform.web.session_middleware import SessionMiddleware
 from yms.platform.web.templating import add_globals
 from yms.schemes import api as schemes_api
 from yms.schemes import web as schemes_web
+from yms.statistics import charts
+from yms.statistics import web as statistics_web
+from yms.statistics import web_open_data as open_data_web
 from yms.status import api as status_api
 from yms.status import web as status_web
 from yms.status import web_codes as status_codes_web
@@ -78,7 +82,10 @@ ROUTERS = (
     account_tokens_web.router,
     outbox_page.router,
     brakes_web.router,
+    statistics_web.router,
+    open_data_web.router,
     console_web.router,
+    ballot_console_web.router,
     ballot_web.router,
     overview_web.router,
     direct_web.router,  # /apply/new before /apply/{invitation}
@@ -192,5 +199,11 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     install_error_pages(app)
-    add_globals({**applications_web.TEMPLATE_GLOBALS, **ballot_web.TEMPLATE_GLOBALS})
+    add_globals(
+        {
+            **applications_web.TEMPLATE_GLOBALS,
+            **ballot_web.TEMPLATE_GLOBALS,
+            "chart_svg": charts.svg,
+        }
+    )
     return app

@@ -7,6 +7,7 @@ once the operator has published it; before that the record is not found.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -76,6 +77,12 @@ def ballot_page(ctx: ServiceContext, window_id: str) -> BallotPage:
     with ctx.database.reading() as session:
         published = _published(session, window_id)
     return describe(ctx.catalogue, window, published=published)
+
+
+def published_windows(ctx: ServiceContext, window_ids: Iterable[str]) -> set[str]:
+    """Those of `window_ids` whose draw record the operator has published."""
+    with ctx.database.reading() as session:
+        return {window_id for window_id in window_ids if _published(session, window_id)}
 
 
 def ballot_titles(ctx: ServiceContext, windows: list[WindowStatus]) -> dict[str, str]:

@@ -294,6 +294,36 @@ def status(ctx: ServiceContext, window_id: str) -> WindowStatus:
         return window_status(session, load_window(session, window_id), ctx.clock.now())
 
 
+@dataclass(frozen=True, slots=True)
+class BallotAllocation:
+    """An allocation given by ballot, which an operator may open a window for."""
+
+    scheme_id: str
+    scheme_title: str
+    allocation_id: str
+    title: str
+    year: int
+    places: int
+
+
+def ballot_allocations(ctx: ServiceContext) -> list[BallotAllocation]:
+    """Every allocation given by ballot in each scheme's newest version, schemes in force first."""
+    newest = (ctx.catalogue.latest(scheme_id) for scheme_id in ctx.catalogue.ids_in_force_first())
+    return [
+        BallotAllocation(
+            scheme.id,
+            scheme.title,
+            allocation.id,
+            allocation.title,
+            allocation.year,
+            allocation.places,
+        )
+        for scheme in newest
+        for allocation in scheme.allocations
+        if allocation.ballot and isinstance(allocation.places, int)
+    ]
+
+
 def list_windows(ctx: ServiceContext) -> list[WindowStatus]:
     """Every window, the latest to open first."""
     with ctx.database.reading() as session:

@@ -1,0 +1,73 @@
+"""Open data: each ended quarter's outcomes, small counts withheld so none can be rebuilt."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.statistics.builders import running_scheme
+from yms.kernel.errors import RefusedError
+from yms.platform.clock import FixedClock
+from yms.platform.context import ServiceContext
+from yms.statistics.domain.open_data import COLUMNS
+from yms.statistics.domain.periods import Quarter
+from yms.statistics.services import open_data
+
+
+@pytest.fixture
+def after_the_quarters(ctx: ServiceContext, clock: FixedClock) -> ServiceContext:
+    running_scheme(ctx, clock)
+    clock.instant = datetime(2027, 4, 2, 9, tzinfo=UTC)  # 2026Q4 and 2027Q1 have ended
+    return ctx
+
+
+def test_only_ended_quarters_are_published(after_the_quarters: ServiceContext) -> None:
+    assert open_data.published_quarters(after_the_quarters) == [Quarter(2027, 1), Quarter(2026, 4)]
+    with pytest.raises(RefusedError, match="2027Q2 has not ended"):
+        open_data.export(after_the_quarters, Quarter(2027, 2), open_data.Format.CSV)
+
+
+def test_small_counts_are_withheld_and_so_is_what_would_give_them_away(
+    after_the_quarters: ServiceContext,
+) -> None:
+    text = open_data.export(after_the_quarters, Quarter(2027, 1), open_data.Format.CSV)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0]) == COLUMNS
+    # 2027Q1: Australia 1 granted, 1 withdrawn; Canada 1 refused: every count is 1 or 0.
+    shown = {(r["nationality"], r["case_outcome"]): r["count"] for r in rows}
+    assert shown[("Australia", "Granted")] == "[c]"
+    assert shown[("Canada", "Refused")] == "[c]"
+    assert shown[("All nationalities", "Total")] == "[c]"  # 3 in all: small too
+    assert shown[("Canada", "Withdrawn")] == "0"  # zero is shown
+    assert all(r["count"] == "[c]" or not 0 < int(r["count"]) < 10 for r in rows)
+    assert {r["route"] for r in rows} == {"UK Youth Mobility Scheme"}
+    assert {r["region"] for r in rows if r["nationality"] == "Canada"} == {"Americas"}
+    assert {r["applicant_type"] for r in rows} == {"Main applicant"}
+
+
+def test_the_threshold_is_a_setting(after_the_quarters: ServiceContext) -> None:
+    from dataclasses import replace  # noqa: PLC0415
+
+    loose = replace(after_the_quarters, suppress_below=2)
+    rows = open_data.quarter_rows(loose, Quarter(2027, 1))
+    shown = {(r.nationality, r.case_outcome): r.count for r in rows}
+    # Counts of 1 are still withheld at 2; the totals of 2 and 3 now show, so the
+    # secondary suppression has to keep enough of the ones back.
+    assert shown[("All nationalities", "Total")] == 3
+    assert shown[("Australia", "Granted")] is None
+
+
+def test_json_says_what_was_withheld_and_how(after_the_quarters: ServiceContext) -> None:
+    document = json.loads(
+        open_data.export(after_the_quarters, Quarter(2026, 4), open_data.Format.JSON)
+    )
+    assert document["quarter"] == "2026Q4"
+    assert document["suppression"]["threshold"] == 10
+    assert document["columns"] == list(COLUMNS)
+    granted = [r for r in document["rows"] if r["case_outcome"] == "Granted"]
+    assert {r["nationality"] for r in granted} == {"Australia", "Canada", "All nationalities"}
+    assert all(r["count"] is None for r in granted)
