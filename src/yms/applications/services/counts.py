@@ -9,11 +9,13 @@ every period a reader asks for (a year, a quarter, a brake's month).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, extract, func, select
+from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from yms.applications.domain.states import ApplicationState
@@ -42,40 +44,50 @@ class MonthCount:
     count: int
 
 
-# Each measure: the instant that dates it, and the states an application must be in.
-_MEASURES: dict[
-    Measure, tuple[InstrumentedAttribute[datetime | None], tuple[ApplicationState, ...]]
-] = {
-    Measure.SUBMITTED: (Application.submitted_at, ()),
-    Measure.GRANTED: (Application.decided_at, (ApplicationState.GRANTED,)),
-    Measure.REFUSED: (Application.decided_at, (ApplicationState.REFUSED,)),
-    Measure.WITHDRAWN: (Application.withdrawn_at, (ApplicationState.WITHDRAWN,)),
+# The outcome that stands, for an application in each state that has one.
+_OUTCOMES = {
+    ApplicationState.GRANTED.value: Measure.GRANTED,
+    ApplicationState.REFUSED.value: Measure.REFUSED,
+    ApplicationState.WITHDRAWN.value: Measure.WITHDRAWN,
 }
 
 
-def _part(name: str, column: InstrumentedAttribute[datetime | None]) -> ColumnElement[int]:
+def _year_month(
+    instant: ColumnElement[datetime | None] | InstrumentedAttribute[datetime | None],
+) -> tuple[ColumnElement[int], ColumnElement[int]]:
     # extract() is a number on PostgreSQL and a string cast on SQLite; both become integers.
-    return cast(extract(name, column), Integer)
+    return cast(extract("year", instant), Integer), cast(extract("month", instant), Integer)
 
 
 def month_counts(ctx: ServiceContext) -> list[MonthCount]:
-    """Every measure's count per scheme, arrangement and month; one grouped query each."""
-    found: list[MonthCount] = []
+    """Every measure's count per scheme, arrangement and month, in one pass over applications.
+
+    Each group is one (scheme, arrangement, state, month submitted, month of the
+    outcome): a few thousand rows however many applications there are, folded here
+    into the submitted count of the one month and the outcome count of the other.
+    """
+    outcome_at = case(
+        (Application.state.in_([Measure.GRANTED, Measure.REFUSED]), Application.decided_at),
+        (Application.state == Measure.WITHDRAWN, Application.withdrawn_at),
+    )
+    submitted, outcome = _year_month(Application.submitted_at), _year_month(outcome_at)
+    keys = (Application.scheme_id, Application.arrangement_id, Application.state)
+    query = (
+        select(*keys, *submitted, *outcome, func.count())
+        .where(Application.submitted_at.is_not(None))
+        .group_by(*keys, *submitted, *outcome)
+    )
+    totals: dict[tuple[str, str, Measure, int, int], int] = defaultdict(int)
     with ctx.database.reading() as session:
-        for measure, (dated_by, states) in _MEASURES.items():
-            year, month = _part("year", dated_by), _part("month", dated_by)
-            query = (
-                select(Application.scheme_id, Application.arrangement_id, year, month, func.count())
-                .where(dated_by.is_not(None))
-                .group_by(Application.scheme_id, Application.arrangement_id, year, month)
+        for row in session.execute(query).all():
+            scheme, arrangement, state, year, month, out_year, out_month, count = tuple[Any, ...](
+                row
             )
-            if states:
-                query = query.where(Application.state.in_([state.value for state in states]))
-            found.extend(
-                MonthCount(scheme, arrangement, measure, int(y), int(m), count)
-                for scheme, arrangement, y, m, count in session.execute(query)
-            )
-    return found
+            totals[(scheme, arrangement, Measure.SUBMITTED, int(year), int(month))] += count
+            measure = _OUTCOMES.get(state)
+            if measure is not None and out_year is not None:
+                totals[(scheme, arrangement, measure, int(out_year), int(out_month))] += count
+    return [MonthCount(*key, count) for key, count in totals.items()]
 
 
 @dataclass(frozen=True, slots=True)

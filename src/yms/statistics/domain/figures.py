@@ -196,11 +196,15 @@ def fold(
         row.expired += ballot.expired
     pairs: dict[tuple[str, int, str, str], PairBalance] = {}
     quarters: dict[Quarter, QuarterFigures] = {}
+    allocated: dict[tuple[str, str, int], str] = {}  # the same few allocations, many months
     for month in months:
         scheme = schemes.get(month.scheme_id)
         if scheme is None:
             continue
-        allocation_id = _allocation_of(scheme, month.arrangement_id, month.year)
+        key = (scheme.id, month.arrangement_id, month.year)
+        if key not in allocated:
+            allocated[key] = _allocation_of(scheme, month.arrangement_id, month.year)
+        allocation_id = allocated[key]
         row = _allocation_row(rows, scheme, allocation_id, month.year)
         setattr(row, month.measure, getattr(row, month.measure) + month.count)
         quarter = Quarter.of_month(month.year, month.month)
