@@ -16,9 +16,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from yms.accounts import services as accounts
+from yms.ballot.domain.chances import BAND_LABELS, Prospect
 from yms.ballot.domain.states import InvitationState, WindowState
 from yms.ballot.services import public
 from yms.ballot.services import windows as ballot_windows
+from yms.ballot.services.chances import HistoryBasis, ballot_chances
 from yms.ballot.services.entries import (
     EntryRequest,
     asks_previous_participation,
@@ -53,6 +55,9 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "WindowState": WindowState,
     "InvitationState": InvitationState,
     "window_tags": WINDOW_TAGS,
+    "Prospect": Prospect,
+    "HistoryBasis": HistoryBasis,
+    "band_labels": BAND_LABELS,
 }
 
 
@@ -108,10 +113,16 @@ def ballot(request: Request, window_id: str) -> Response:
     except NotFoundError:
         return render(request, "errors/404.html", status=404, form=False)
     account_id = visit_of(request).account_id
-    entered = account_id is not None and any(
-        entry.window_id == window_id for entry in entries_of(ctx, account_id)
+    # The page's status has just counted the entries: an open window's are not counted again.
+    chances = ballot_chances(ctx, window_id, account_id=account_id, entries=page.window.entries)
+    return render(
+        request,
+        "ballots/window.html",
+        form=False,
+        page=page,
+        entered=chances.mine is not None,
+        chances=chances,
     )
-    return render(request, "ballots/window.html", form=False, page=page, entered=entered)
 
 
 @router.get("/ballots/{window_id}/record.json")
@@ -307,9 +318,11 @@ def _confirm(request: Request, window_id: str, key: object) -> Response:
 
 @router.get("/ballots/{window_id}/entered")
 def entered(request: Request, window_id: str) -> Response:
-    """The confirmation: the entry reference and the seed commitment."""
+    """The confirmation: the entry reference, the seed commitment, and the chances."""
     account_id = require_role(request, "applicant")
-    mine = [e for e in entries_of(context_of(request), account_id) if e.window_id == window_id]
+    ctx = context_of(request)
+    mine = [e for e in entries_of(ctx, account_id) if e.window_id == window_id]
     if not mine:
         return RedirectResponse(f"/ballots/{window_id}/enter", status_code=303)
-    return render(request, "ballots/entered.html", form=False, entry=mine[0])
+    chances = ballot_chances(ctx, window_id, account_id=account_id)
+    return render(request, "ballots/entered.html", form=False, entry=mine[0], chances=chances)
