@@ -94,9 +94,9 @@ def svg(figure: Chart) -> Markup:
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="yms-chart" role="img" '
-            f'viewBox="0 0 {width} {height}" width="100%" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'aria-labelledby="{figure.id}-title {figure.id}-desc" '
-            f'font-family="GDS Transport, arial, sans-serif" font-size="13">'
+            f'font-size="13">'
         ),
         f'<title id="{figure.id}-title">{escape(figure.title)}</title>',
         f'<desc id="{figure.id}-desc">{escape(figure.description)}</desc>',
