@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from yms.accounts import services as accounts
 from yms.accounts.domain import Role
-from yms.applications.services import drafts, payment
+from yms.applications.services import casework, decisions, drafts, payment
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.entries import EntryRequest, enter_ballot
 from yms.ballot.services.invitations import invite_round
@@ -80,11 +80,15 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
         return []
     applicant = accounts.create_account(ctx, *DEMO_APPLICANT, confirmed=True, actor=DEMO)
     accounts.create_account(ctx, *DEMO_OPERATOR, role=Role.OPERATOR, confirmed=True, actor=DEMO)
-    accounts.create_account(ctx, *DEMO_CASEWORKER, role=Role.CASEWORKER, confirmed=True, actor=DEMO)
-    for senior in (DEMO_SENIOR, DEMO_REVIEWER):
+    caseworker = accounts.create_account(
+        ctx, *DEMO_CASEWORKER, role=Role.CASEWORKER, confirmed=True, actor=DEMO
+    )
+    senior, _reviewer = (
         accounts.create_account(
-            ctx, *senior, role=Role.SENIOR_CASEWORKER, confirmed=True, actor=DEMO
+            ctx, *person, role=Role.SENIOR_CASEWORKER, confirmed=True, actor=DEMO
         )
+        for person in (DEMO_SENIOR, DEMO_REVIEWER)
+    )
     now = ctx.clock.now().replace(microsecond=0)
     # Taiwan: drawn last week, invitations issued.
     drawn_opens, drawn_closes = now - timedelta(days=20), now - timedelta(days=8)
@@ -132,10 +136,53 @@ def seed_demo(ctx: ServiceContext) -> list[str]:
     if isinstance(ctx.payments, FakePaymentProvider):  # never pay a real provider for a demo
         for case in DEMO_CASES:
             _submit_direct(ctx, case)
+        _last_quarter(ctx, caseworker=caseworker, senior=senior)
     return ["taiwan-2025-1", "hong-kong-2025-2"]
 
 
-def _submit_direct(ctx: ServiceContext, case: DemoCase) -> str:
+# Cases decided last quarter, so the statistics and the published open data have figures:
+# (nationality, granted, refused, withdrawn). Some counts are small, and withheld.
+LAST_QUARTER = (("AU", 16, 2, 1), ("NZ", 12, 0, 1), ("CA", 6, 1, 0), ("JP", 11, 0, 0))
+_GIVEN_NAMES = ("Ava", "Noah", "Isla", "Leo", "Zoe", "Kai", "Ruby", "Finn", "Maya", "Theo")
+
+
+def _last_quarter(ctx: ServiceContext, *, caseworker: str, senior: str) -> None:
+    """Applications submitted, checked and decided (or withdrawn) in the previous quarter."""
+    today = ctx.clock.now()
+    started = today.replace(day=1, hour=10, minute=0, second=0, microsecond=0)
+    while (started.month - 1) % 3:  # back to the first month of this quarter
+        started = started.replace(month=started.month - 1)
+    applied = started - timedelta(days=70)  # three weeks into the previous quarter
+    decided = replace(ctx, clock=FixedClock(applied + timedelta(days=21)))
+    then = replace(ctx, clock=FixedClock(applied))
+    for nationality, granted, refused, withdrawn in LAST_QUARTER:
+        for number in range(granted + refused + withdrawn):
+            case = DemoCase(
+                f"{nationality.lower()}{number}@history.example.org",
+                nationality,
+                _GIVEN_NAMES[number % len(_GIVEN_NAMES)],
+                f"Sample{number}",
+                f"{nationality}H{number:06d}",
+                "2600.00",
+            )
+            account, case_ref = _submit_direct(then, case)
+            casework.run_checks(then, case_ref)
+            if number < granted:
+                decisions.grant(decided, case_ref, caseworker_id=caseworker)
+            elif number < granted + refused:
+                decisions.propose_refusal(
+                    decided,
+                    case_ref,
+                    caseworker_id=caseworker,
+                    requirements=(),
+                    text="The bank statements do not show the funds held for 28 days.",
+                )
+                decisions.confirm_refusal(decided, case_ref, senior_id=senior)
+            else:
+                drafts.withdraw(decided, account, case_ref)
+
+
+def _submit_direct(ctx: ServiceContext, case: DemoCase) -> tuple[str, str]:
     """A direct application under the UK scheme, answered, paid with the fake and submitted.
 
     Its checks are queued with it: the demo's worker puts it in the caseworkers' queue.
@@ -171,4 +218,4 @@ def _submit_direct(ctx: ServiceContext, case: DemoCase) -> str:
     assert isinstance(ctx.payments, FakePaymentProvider)  # noqa: S101 - checked by the caller
     ctx.payments.finish(pay_at.rsplit("/", 1)[1], "success")
     payment.complete_payment(ctx, account, case_ref)
-    return case_ref
+    return account, case_ref
