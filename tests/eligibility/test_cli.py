@@ -183,7 +183,8 @@ def test_an_unknown_scheme_exits_2_and_lists_the_known_ones(yms_process: Yms) ->
     assert ran.code == 2
     assert ran.stdout == ""
     assert ran.stderr == (
-        "yms: bad input: scheme: unknown scheme 'uk-ym' (known: eu-uk-2024, eu-uk-yes, uk-yms)\n"
+        "yms: bad input: scheme: unknown scheme 'uk-ym' "
+        "(known: eu-uk-2024, eu-uk-brake, eu-uk-cap, eu-uk-yes, uk-yms)\n"
     )
 
 

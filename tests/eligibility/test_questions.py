@@ -44,7 +44,13 @@ def test_the_version_asked_from_is_the_one_in_force_not_the_newest() -> None:
 def test_a_journey_not_begun_asks_for_the_scheme_first() -> None:
     asking = asking_for(shipped(), {}, TODAY)
     assert asking.scheme is None
-    assert {scheme.id for scheme in asking.schemes} == {"uk-yms", "eu-uk-2024", "eu-uk-yes"}
+    assert {scheme.id for scheme in asking.schemes} == {
+        "uk-yms",
+        "eu-uk-2024",
+        "eu-uk-brake",
+        "eu-uk-cap",
+        "eu-uk-yes",
+    }
     assert next_unanswered(asking, {}) == "scheme"
 
 

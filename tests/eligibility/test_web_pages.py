@@ -110,4 +110,4 @@ def test_the_scheme_in_force_is_listed_first(browser: Browser) -> None:
     page = browser.get("/check/scheme").text
     offered = re.findall(r'name="scheme" type="radio" value="([^"]+)"', page)
     assert offered[0] == "uk-yms"
-    assert sorted(offered[1:]) == ["eu-uk-2024", "eu-uk-yes"]
+    assert sorted(offered[1:]) == ["eu-uk-2024", "eu-uk-brake", "eu-uk-cap", "eu-uk-yes"]

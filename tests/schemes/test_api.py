@@ -11,7 +11,7 @@ def test_schemes(live_server: LiveServer) -> None:
     response = httpx.get(f"{live_server.url}/api/v1/schemes")
     assert response.status_code == 200
     ids = {scheme["id"] for scheme in response.json()}
-    assert ids == {"uk-yms", "eu-uk-2024", "eu-uk-yes"}
+    assert ids == {"uk-yms", "eu-uk-2024", "eu-uk-brake", "eu-uk-cap", "eu-uk-yes"}
 
 
 def test_the_scheme_in_force_comes_first(live_server: LiveServer) -> None:

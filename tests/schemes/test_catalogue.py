@@ -22,8 +22,8 @@ UK_FILE = next(p for p in shipped_files() if p.parent.name == "uk-yms")
 UK_TEXT = UK_FILE.read_text(encoding="utf-8")
 
 
-def test_the_three_schemes_ship_with_their_ids() -> None:
-    assert shipped().ids() == ["eu-uk-2024", "eu-uk-yes", "uk-yms"]
+def test_the_five_schemes_ship_with_their_ids() -> None:
+    assert shipped().ids() == ["eu-uk-2024", "eu-uk-brake", "eu-uk-cap", "eu-uk-yes", "uk-yms"]
 
 
 def test_every_shipped_file_sits_at_id_slash_version() -> None:
@@ -38,6 +38,8 @@ def test_shipped_schemes_have_the_status_their_source_gives() -> None:
         "uk-yms": SchemeStatus.IN_FORCE,
         "eu-uk-2024": SchemeStatus.PROPOSED,
         "eu-uk-yes": SchemeStatus.PROPOSED,
+        "eu-uk-cap": SchemeStatus.PROPOSED,
+        "eu-uk-brake": SchemeStatus.PROPOSED,
     }
 
 
@@ -199,3 +201,141 @@ def test_the_version_in_force_is_chosen_by_date(tmp_path: Path) -> None:
         catalogue.get("uk-yms", "2020-01-01")
     with pytest.raises(UnknownSchemeError, match="known: uk-yms"):
         catalogue.versions("nope")
+
+
+# --- a version based on another ------------------------------------------------------------
+
+YES_FILE = next(p for p in shipped_files() if p.parent.name == "eu-uk-yes")
+
+DERIVED = """
+id = "eu-uk-test"
+version = "2026-01-01"
+title = "A variant"
+effective_from = 2026-01-01
+
+[based_on]
+scheme = "eu-uk-yes@2025-05-19"
+replace = ["allocations", "defaults.extension"]
+
+[[sources]]
+id = "NEW"
+title = "A new source"
+url = "https://example.org/new"
+
+[[allocations]]
+id = "eu-to-uk-2027"
+title = "Union citizens to the UK, 2027"
+year = 2027
+places = 1000
+nationalities = ["FR"]
+hosts = ["GB"]
+ballot = true
+invitation_expiry_days = 30
+source = "NEW"
+"""
+
+
+def _derived(tmp_path: Path, text: str = DERIVED) -> Path:
+    base = tmp_path / "eu-uk-yes" / "2025-05-19.toml"
+    base.parent.mkdir(exist_ok=True)
+    base.write_text(YES_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    path = tmp_path / "eu-uk-test" / "2026-01-01.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_version_based_on_another_replaces_only_the_named_tables(tmp_path: Path) -> None:
+    scheme = load_scheme_file(_derived(tmp_path))
+    base = shipped().latest("eu-uk-yes")
+    assert (scheme.key, scheme.title) == ("eu-uk-test@2026-01-01", "A variant")
+    assert scheme.status is base.status
+    assert scheme.parties == base.parties
+    assert [a.id for a in scheme.allocations] == ["eu-to-uk-2027"]
+    assert scheme.allocations[0].places == 1000
+    france = scheme.arrangement("FR-GB")
+    assert france is not None
+    assert france.extension is None  # removed: named in replace, absent here
+    assert france.leave == base.arrangements[0].leave
+    assert france.requirements.declarations == base.arrangements[0].requirements.declarations
+    assert [s.id for s in scheme.sources] == [*(s.id for s in base.sources), "NEW"]
+
+
+def test_the_shipped_designs_differ_from_the_capped_variant_only_as_they_say() -> None:
+    catalogue = shipped()
+    yes, cap, brake = (catalogue.latest(i) for i in ("eu-uk-yes", "eu-uk-cap", "eu-uk-brake"))
+    for variant in (cap, brake):
+        assert variant.parties == yes.parties
+        assert variant.status is SchemeStatus.PROPOSED
+        assert {a.id for a in variant.arrangements} == {a.id for a in yes.arrangements}
+    french = {s.id: s.arrangement("FR-GB") for s in (yes, cap, brake)}
+    assert all(french.values())
+    assert french["eu-uk-cap"].extension is None  # type: ignore[union-attr]
+    assert french["eu-uk-brake"].extension == french["eu-uk-yes"].extension  # type: ignore[union-attr]
+    assert french["eu-uk-brake"].requirements.invitation is None  # type: ignore[union-attr]
+    assert {(a.places, a.ballot, a.emergency_brake) for a in cap.allocations} == {
+        (45000, True, None)
+    }
+    for allocation in brake.allocations:
+        assert (allocation.places, allocation.ballot) == ("uncapped", False)
+        assert allocation.emergency_brake is not None
+        assert allocation.emergency_brake.threshold == 4400
+        assert allocation.emergency_brake.assumption
+    assert cap.extension_rule is None
+
+
+_REPLACE = 'replace = ["allocations", "defaults.extension"]'
+_BASE = 'scheme = "eu-uk-yes@2025-05-19"'
+BROKEN_DERIVED = {
+    "no-base": (
+        _BASE, _BASE.replace("2025-05-19", "2020-01-01"), "based_on.scheme",
+        "no scheme file for eu-uk-yes@2020-01-01",
+    ),
+    "no-version": (_BASE, 'scheme = "eu-uk-yes"', "based_on.scheme", "as \"ID@VERSION\""),
+    "table-not-named": (
+        _REPLACE, 'replace = ["defaults.extension"]', "allocations",
+        "changes tables only by based_on.replace",
+    ),
+    "nothing-to-replace": (
+        _REPLACE, 'replace = ["allocations", "defaults.nothing"]', "based_on.replace[1]",
+        "neither this file nor eu-uk-yes@2025-05-19 has defaults.nothing",
+    ),
+    "source-twice": ('id = "NEW"', 'id = "TBC 2025"', "sources[0].id", "already has this source"),
+    "no-id": ('id = "eu-uk-test"\n', "", "id", "gives its own"),
+    "unknown-field": ("[based_on]\n", "[based_on]\nmerge = true\n", "based_on.merge", "unknown"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"), BROKEN_DERIVED.values(), ids=BROKEN_DERIVED.keys()
+)
+def test_a_broken_derived_file_names_the_field(
+    tmp_path: Path, old: str, new: str, field: str, problem: str
+) -> None:
+    assert old in DERIVED
+    with pytest.raises(SchemeFileError) as raised:
+        load_scheme_file(_derived(tmp_path, DERIVED.replace(old, new)))
+    assert (raised.value.file, raised.value.field) == ("eu-uk-test/2026-01-01.toml", field)
+    assert problem in raised.value.problem
+
+
+def test_a_base_based_on_another_is_refused(tmp_path: Path) -> None:
+    path = _derived(tmp_path)
+    chained = DERIVED.replace('id = "eu-uk-test"', 'id = "eu-uk-more"').replace(
+        "eu-uk-yes@2025-05-19", "eu-uk-test@2026-01-01"
+    )
+    more = tmp_path / "eu-uk-more" / "2026-01-01.toml"
+    more.parent.mkdir()
+    more.write_text(chained, encoding="utf-8")
+    assert load_scheme_file(path).id == "eu-uk-test"
+    with pytest.raises(SchemeFileError, match="is itself based on another version"):
+        load_scheme_file(more)
+
+
+def test_based_on_needs_a_way_to_read_the_base() -> None:
+    with pytest.raises(SchemeFileError, match="cannot be read from here"):
+        parse_scheme(DERIVED, file="f.toml")
+    with pytest.raises(SchemeFileError, match="must be a table"):
+        parse_scheme(
+            'id = "x"\nversion = "2026-01-01"\nbased_on = "eu-uk-yes@2025-05-19"', file="f.toml"
+        )

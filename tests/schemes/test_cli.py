@@ -16,7 +16,9 @@ def test_list_names_every_scheme_version(yms: Yms) -> None:
         assert expected in ran.stdout
 
 
-@pytest.mark.parametrize("scheme", ["uk-yms", "eu-uk-2024", "eu-uk-yes"])
+@pytest.mark.parametrize(
+    "scheme", ["uk-yms", "eu-uk-2024", "eu-uk-yes", "eu-uk-cap", "eu-uk-brake"]
+)
 def test_show_renders_each_scheme(yms: Yms, scheme: str) -> None:
     ran = yms("schemes", "show", scheme)
     assert ran.code == 0, ran.stderr

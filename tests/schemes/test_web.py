@@ -14,7 +14,7 @@ def test_the_list_names_every_scheme_in_force_first(browser: Browser) -> None:
     page = browser.get("/schemes")
     assert page.status_code == 200
     text = page.text
-    for scheme_id in ("uk-yms", "eu-uk-2024", "eu-uk-yes"):
+    for scheme_id in ("uk-yms", "eu-uk-2024", "eu-uk-yes", "eu-uk-cap", "eu-uk-brake"):
         assert f'href="/schemes/{scheme_id}"' in text
     assert text.index("/schemes/uk-yms") < text.index("/schemes/eu-uk-2024")
 

@@ -19,6 +19,7 @@ from yms.platform.jobs import cli as jobs
 from yms.platform.mail import cli as mail
 from yms.schemes import cli as schemes
 from yms.statistics import cli as statistics
+from yms.statistics import cli_simulate as simulate
 from yms.status import cli as status
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.tokens_app, name="tokens")
 app.add_typer(status.app, name="status")
 app.add_typer(statistics.app, name="stats")
+app.add_typer(simulate.app, name="simulate")
 app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(mail.app, name="mail")

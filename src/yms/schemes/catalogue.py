@@ -9,12 +9,29 @@ A file lives at ``<scheme id>/<version>.toml``. Beyond the fields of
 * each ``[[arrangements]]`` entry names ``nationalities`` (a list) and a ``host``,
   and stands for one arrangement per nationality; each ``[[allocations]]`` entry
   may name ``nationalities`` and ``hosts`` instead of ``arrangements``.
+
+A version may also be written as a change to another (a design variant, say), so
+that the shared terms are written once::
+
+    id = "eu-uk-cap"
+    version = "2025-05-19"
+    ...  # top-level values replace the base's
+
+    [based_on]
+    scheme = "eu-uk-yes@2025-05-19"  # the base file: <id>/<version>.toml
+    replace = ["allocations", "defaults.extension"]
+
+Each dotted path in ``replace`` is replaced by this file's value at that path, or
+removed where this file has none; ``[[sources]]`` are added to the base's. Any
+other table in the file is an error, so nothing is merged by accident; the base
+must not itself be based on another version.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -154,12 +171,126 @@ def _expand_allocation(allocation: Mapping[str, Any]) -> dict[str, Any]:
     return expanded
 
 
-def parse_scheme(text: str, *, file: str) -> Scheme:
-    """Validate the text of one scheme file; `file` names it in any error."""
+def _toml(text: str, file: str) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SchemeFileError(file, "", f"not valid TOML: {error}") from error
+
+
+#: Reads the text of the base version ``ID@VERSION`` names; raises `LookupError` if none.
+BaseReader = Callable[[str], str]
+
+_KEY = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<version>\d{4}-\d{2}-\d{2})\Z")
+
+
+def _pop_path(raw: dict[str, Any], path: tuple[str, ...]) -> tuple[bool, Any]:
+    """Remove the value at `path` (dropping tables left empty); whether it was there, and it."""
+    parent: Any = raw
+    for part in path[:-1]:
+        parent = parent.get(part) if isinstance(parent, dict) else None
+    if not isinstance(parent, dict) or path[-1] not in parent:
+        return False, None
+    value = parent.pop(path[-1])
+    for depth in range(len(path) - 1, 0, -1):
+        holder: Any = raw
+        for part in path[: depth - 1]:
+            holder = holder[part]
+        if holder[path[depth - 1]]:
+            break
+        del holder[path[depth - 1]]
+    return True, value
+
+
+def _set_path(raw: dict[str, Any], path: tuple[str, ...], value: object) -> None:
+    for part in path[:-1]:
+        raw = raw.setdefault(part, {})
+    raw[path[-1]] = value
+
+
+def _based_on(file: str, raw: dict[str, Any]) -> tuple[str, list[str]]:
+    based = raw.pop("based_on")
+    if not isinstance(based, Mapping):
+        raise SchemeFileError(file, "based_on", 'must be a table: scheme = "ID@VERSION", replace')
+    unknown = sorted(set(based) - {"scheme", "replace"})
+    if unknown:
+        raise SchemeFileError(file, f"based_on.{unknown[0]}", "unknown field")
+    key = based.get("scheme")
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise SchemeFileError(file, "based_on.scheme", 'name the base as "ID@VERSION"')
+    replace = based.get("replace", [])
+    if not isinstance(replace, list) or not all(isinstance(path, str) and path for path in replace):
+        raise SchemeFileError(file, "based_on.replace", "must be a list of dotted paths")
+    for identity in ("id", "version"):
+        if identity not in raw:
+            raise SchemeFileError(file, identity, "a version based on another gives its own")
+    return key, replace
+
+
+def _read_base(file: str, key: str, read_base: BaseReader | None) -> dict[str, Any]:
+    if read_base is None:
+        raise SchemeFileError(file, "based_on.scheme", f"{key} cannot be read from here")
+    try:
+        base_text = read_base(key)
+    except LookupError as error:
+        raise SchemeFileError(file, "based_on.scheme", f"no scheme file for {key}") from error
+    base = _toml(base_text, key)
+    if "based_on" in base:
+        raise SchemeFileError(
+            file, "based_on.scheme", f"{key} is itself based on another version; name that one"
+        )
+    return base
+
+
+def _replace_paths(
+    file: str, key: str, raw: dict[str, Any], derived: dict[str, Any], replace: list[str]
+) -> None:
+    for index, dotted in enumerate(replace):
+        path = tuple(dotted.split("."))
+        in_base, _ = _pop_path(derived, path)
+        given, value = _pop_path(raw, path)
+        if not (in_base or given):
+            raise SchemeFileError(
+                file, f"based_on.replace[{index}]", f"neither this file nor {key} has {dotted}"
+            )
+        if given:
+            _set_path(derived, path, value)
+
+
+def _add_sources(file: str, key: str, raw: dict[str, Any], derived: dict[str, Any]) -> None:
+    sources = raw.pop("sources", [])
+    if not isinstance(sources, list):
+        raise SchemeFileError(file, "sources", "must be a list of [[sources]] tables")
+    known = {source.get("id") for source in derived.get("sources", []) if isinstance(source, dict)}
+    for index, source in enumerate(sources):
+        if isinstance(source, dict) and source.get("id") in known:
+            raise SchemeFileError(file, f"sources[{index}].id", f"{key} already has this source")
+    derived["sources"] = [*derived.get("sources", []), *sources]
+
+
+def _derive(file: str, raw: dict[str, Any], read_base: BaseReader | None) -> dict[str, Any]:
+    """The base version's raw data with this file's changes applied (see the module's doc)."""
+    key, replace = _based_on(file, raw)
+    derived = _read_base(file, key, read_base)
+    _replace_paths(file, key, raw, derived, replace)
+    _add_sources(file, key, raw, derived)
+    for name, value in raw.items():
+        if isinstance(value, dict | list):
+            raise SchemeFileError(
+                file, name, "a version based on another changes tables only by based_on.replace"
+            )
+        derived[name] = value
+    return derived
+
+
+def parse_scheme(text: str, *, file: str, read_base: BaseReader | None = None) -> Scheme:
+    """Validate the text of one scheme file; `file` names it in any error.
+
+    A file ``based_on`` another version reads the base's text through `read_base`.
+    """
+    raw = _toml(text, file)
+    if "based_on" in raw:
+        raw = _derive(file, raw, read_base)
     arrangements = _expand_groups(file, raw)
     allocations = raw.pop("allocations", [])
     if not isinstance(allocations, list):
@@ -175,9 +306,20 @@ def parse_scheme(text: str, *, file: str) -> Scheme:
 
 
 def load_scheme_file(path: Path) -> Scheme:
-    """Load and validate one file, checking it sits at ``<id>/<version>.toml``."""
+    """Load and validate one file, checking it sits at ``<id>/<version>.toml``.
+
+    A base it names (``based_on``) is read from beside it: ``../<id>/<version>.toml``.
+    """
     name = f"{path.parent.name}/{path.name}"
-    scheme = parse_scheme(path.read_text(encoding="utf-8"), file=name)
+
+    def read_base(key: str) -> str:
+        scheme_id, _, version = key.partition("@")
+        base = path.parent.parent / scheme_id / f"{version}.toml"
+        if not base.is_file():
+            raise LookupError(key)
+        return base.read_text(encoding="utf-8")
+
+    scheme = parse_scheme(path.read_text(encoding="utf-8"), file=name, read_base=read_base)
     if (scheme.id, scheme.version) != (path.parent.name, path.stem):
         raise SchemeFileError(
             name, "id", f"file holds {scheme.key}; it belongs at {scheme.id}/{scheme.version}.toml"
