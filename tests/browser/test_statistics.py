@@ -55,3 +55,27 @@ def test_the_operator_reads_the_dashboard_and_anyone_the_open_data(
     assert downloading.value.suggested_filename == "yms-outcomes-2026Q4.csv"
     shot(visit, "statistics-open-data")
     assert visit.outside_origin() == []
+
+
+def test_an_analyst_compares_the_designs(visit: Visit) -> None:
+    page = visit.page
+    visit.goto("/statistics")
+    page.get_by_role("link", name="Compare scheme designs").click()
+    visit.check()
+    page.get_by_label("Years").fill("11")
+    visit.submit("Compare")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a whole number from 1 to 10"
+    )
+    page.get_by_label("Years").fill("4")
+    page.get_by_label("eu-uk-brake").uncheck()
+    visit.submit("Compare")
+    expect(page.get_by_role("heading", name="Side by side in 2030")).to_be_visible()
+    expect(page.get_by_role("img")).to_have_count(4)
+    expect(
+        page.get_by_role("img", name="Balance each year: grants in less grants out")
+    ).to_be_visible()
+    assert "scheme=eu-uk-cap" in page.url
+    assert "eu-uk-brake" not in page.url
+    shot(visit, "statistics-simulator")
+    assert visit.outside_origin() == []

@@ -64,6 +64,7 @@ GET_ROUTES = {
     "/operator/brakes": "operator",
     "/operator/statistics": "operator",
     "/statistics": "anyone",
+    "/statistics/simulator": "anyone",
     "/statistics/{quarter}.{extension}": "anyone",
     "/operator/ballots": "operator",
     "/operator/ballots/new": "operator",

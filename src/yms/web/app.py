@@ -55,6 +55,7 @@ from yms.schemes import web as schemes_web
 from yms.statistics import charts
 from yms.statistics import web as statistics_web
 from yms.statistics import web_open_data as open_data_web
+from yms.statistics import web_simulator as simulator_web
 from yms.status import api as status_api
 from yms.status import web as status_web
 from yms.status import web_codes as status_codes_web
@@ -83,6 +84,7 @@ ROUTERS = (
     outbox_page.router,
     brakes_web.router,
     statistics_web.router,
+    simulator_web.router,  # /statistics/simulator before a quarter's download
     open_data_web.router,
     console_web.router,
     ballot_console_web.router,

@@ -1,0 +1,55 @@
+"""The simulator's page: the designs side by side in a table and charts, and bad input refused."""
+
+from __future__ import annotations
+
+import re
+
+from tests.fixtures.web import Browser
+from yms.statistics.services import simulation
+from yms.statistics.web_simulator import band_text
+
+
+def test_the_three_designs_side_by_side(browser: Browser) -> None:
+    page = browser.get("/statistics/simulator?years=3&runs=200&seed=7")
+    assert page.status_code == 200
+    html = page.text
+    for scheme in ("eu-uk-cap", "eu-uk-brake", "eu-uk-yes"):
+        assert f'header--numeric">{scheme}</th>' in html
+    assert html.count("<svg") == 4
+    assert html.count("Figures in the chart") == 4
+    # The page shows what the service computes for the same inputs.
+    expected = simulation.compare_files(
+        ("eu-uk-cap", "eu-uk-brake", "eu-uk-yes"), years=3, runs=200, seed=7
+    )
+    last = [outcome.total.years[-1] for outcome in expected.outcomes if outcome.total]
+    row = re.search(r"Grants coming in</th>(.*?)</tr>", html, re.DOTALL)
+    assert row is not None
+    assert [band_text(year.there.grants) for year in last if year.there] == re.findall(
+        r'numeric">([^<]+)</td>', row.group(1)
+    )
+    assert "assumption" in html.lower()
+    assert "yms simulate --scheme eu-uk-cap --compare eu-uk-brake --compare eu-uk-yes" in html
+
+
+def test_one_design_and_a_shared_address(browser: Browser) -> None:
+    page = browser.get("/statistics/simulator?scheme=eu-uk-brake&years=2&runs=200&seed=1")
+    assert page.status_code == 200
+    assert "eu-uk-cap</th>" not in page.text
+    assert "Waiting for the brake" in page.text
+
+
+def test_bad_input_is_named_next_to_each_field(browser: Browser) -> None:
+    page = browser.get(
+        "/statistics/simulator?scheme=nope&demand=../../etc/passwd&years=99&runs=5&seed=x"
+    )
+    assert page.status_code == 400
+    for message in (
+        "Choose designs from the list",
+        "Choose a demand model from the list",
+        "Enter a whole number from 1 to 10",
+        "Enter a whole number from 200 to 1000",
+        "Enter a whole number from 0 to 2147483647",
+    ):
+        assert message in page.text
+    assert "<svg" not in page.text
+    assert browser.get("/statistics/simulator?runs=500&years=2").status_code == 400
