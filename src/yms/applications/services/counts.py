@@ -90,6 +90,12 @@ def month_counts(ctx: ServiceContext) -> list[MonthCount]:
     return [MonthCount(*key, count) for key, count in totals.items()]
 
 
+def first_submitted(ctx: ServiceContext) -> datetime | None:
+    """When the first application was submitted (`None` before any was)."""
+    with ctx.database.reading() as session:
+        return session.scalar(select(func.min(Application.submitted_at)))
+
+
 @dataclass(frozen=True, slots=True)
 class BrakeState:
     """An emergency brake's count for one period, and whether it holds."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from yms.applications.services import counts as case_counts
 from yms.kernel.errors import RefusedError
 from yms.platform.context import ServiceContext
 from yms.statistics.domain.figures import CaseMonth, outcomes_by_route
@@ -75,8 +76,7 @@ def published_quarters(ctx: ServiceContext, *, today: date | None = None) -> lis
     version could be subtracted from an earlier one to recover a withheld count.
     """
     today = today or ctx.clock.now().date()
-    months = case_months(ctx)
-    if not months:
+    first = case_counts.first_submitted(ctx)
+    if first is None:
         return []
-    first = min(Quarter.of_month(m.year, m.month) for m in months)
-    return list(reversed(ended_quarters(first, today)))
+    return list(reversed(ended_quarters(Quarter.of(first.date()), today)))
