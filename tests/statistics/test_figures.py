@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.statistics.builders import running_scheme
-from yms.applications.tables import Application
+from yms.applications.tables import Application, Decision
 from yms.ballot.tables import BallotEntry, BallotInvitation, BallotWindow
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
@@ -36,14 +36,21 @@ def counted_by_hand(ctx: ServiceContext, on: date) -> dict[str, Counter[object]]
             found["ballot"][(window.allocation_id, window.year, "invited")] += 1
             found["ballot"][(window.allocation_id, window.year, invitation.state)] += 1
         cases = found["cases"]
+        arrangement_of = {}
         for case in session.scalars(select(Application)):
-            where = case.arrangement_id
+            where = arrangement_of[case.id] = case.arrangement_id
             if case.submitted_at is not None:
                 cases[(where, Quarter.of(case.submitted_at), "submitted")] += 1
-            if case.state in {"granted", "refused"} and case.decided_at is not None:
-                cases[(where, Quarter.of(case.decided_at), case.state)] += 1
             if case.state == "withdrawn" and case.withdrawn_at is not None:
                 cases[(where, Quarter.of(case.withdrawn_at), "withdrawn")] += 1
+        # A case's outcome is its first decision, when it took effect (not a later review).
+        for decision in session.scalars(select(Decision)):
+            if decision.state == "in_effect" and decision.kind in {"grant", "refusal"}:
+                took_effect = decision.second_at or decision.decided_at
+                outcome = "granted" if decision.kind == "grant" else "refused"
+                cases[
+                    (arrangement_of[decision.application_id], Quarter.of(took_effect), outcome)
+                ] += 1
         for status in session.scalars(select(Status)):
             if status.revoked_at is None and status.valid_from <= on <= status.valid_until:
                 found["active"][status.arrangement_id] += 1

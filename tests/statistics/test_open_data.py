@@ -8,8 +8,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
+from tests.applications.builders import staff
 from tests.statistics.builders import running_scheme
+from yms.accounts.domain import Role
+from yms.applications.domain.decisions import ReviewOutcome
+from yms.applications.services import decisions
+from yms.applications.tables import Application
 from yms.kernel.errors import RefusedError
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
@@ -71,3 +77,29 @@ def test_json_says_what_was_withheld_and_how(after_the_quarters: ServiceContext)
     granted = [r for r in document["rows"] if r["case_outcome"] == "Granted"]
     assert {r["nationality"] for r in granted} == {"Australia", "Canada", "All nationalities"}
     assert all(r["count"] is None for r in granted)
+
+
+def test_a_review_after_publication_changes_nothing_published(
+    after_the_quarters: ServiceContext, clock: FixedClock
+) -> None:
+    """2027Q1's refusal is reviewed in 2027Q2 and overturned: 2027Q1 reads as it did."""
+    ctx = after_the_quarters
+    before = open_data.export(ctx, Quarter(2027, 1), open_data.Format.CSV)
+    [(case_ref, account)] = [
+        (case.case_ref, case.account_id) for case in _cases(ctx) if case.state == "refused"
+    ]
+    decisions.request_review(ctx, account, case_ref, grounds="The funds were held long enough.")
+    reviewer = staff(ctx, "reviewer@example.org", Role.SENIOR_CASEWORKER)
+    clock.instant = datetime(2027, 5, 3, 9, tzinfo=UTC)
+    decisions.decide_review(
+        ctx, case_ref, senior_id=reviewer, outcome=ReviewOutcome.OVERTURNED, text="Funds shown."
+    )
+    clock.instant = datetime(2027, 7, 2, 9, tzinfo=UTC)
+    assert open_data.export(ctx, Quarter(2027, 1), open_data.Format.CSV) == before
+    later = open_data.quarter_rows(ctx, Quarter(2027, 2))
+    assert all(row.count in (0, None) for row in later if row.case_outcome == "Granted")
+
+
+def _cases(ctx: ServiceContext) -> list[Application]:
+    with ctx.database.reading() as session:
+        return list(session.scalars(select(Application)))

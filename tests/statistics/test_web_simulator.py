@@ -53,3 +53,24 @@ def test_bad_input_is_named_next_to_each_field(browser: Browser) -> None:
         assert message in page.text
     assert "<svg" not in page.text
     assert browser.get("/statistics/simulator?runs=500&years=2").status_code == 400
+
+
+def test_a_design_named_twice_runs_once_and_four_are_too_many(browser: Browser) -> None:
+    twice = browser.get("/statistics/simulator?scheme=eu-uk-cap&scheme=eu-uk-cap&years=1")
+    assert twice.status_code == 200
+    # one column in the side-by-side table and in each of the four charts' tables
+    assert twice.text.count('header--numeric">eu-uk-cap</th>') == 5
+    four = "&".join(f"scheme={s}" for s in ("eu-uk-cap", "eu-uk-brake", "eu-uk-yes", "eu-uk-2024"))
+    page = browser.get(f"/statistics/simulator?{four}&years=1")
+    assert page.status_code == 400
+    assert "Choose at most 3 designs" in page.text
+
+
+def test_new_comparisons_are_limited_per_client_and_kept_ones_are_free(browser: Browser) -> None:
+    asked = "/statistics/simulator?scheme=eu-uk-cap&years=1&seed={}"
+    for seed in range(20):
+        assert browser.get(asked.format(1000 + seed)).status_code == 200
+    assert browser.get(asked.format(1000)).status_code == 200  # kept: no new work
+    refused = browser.get(asked.format(2000))
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0

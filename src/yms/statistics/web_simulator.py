@@ -8,13 +8,16 @@ same inputs (seeded), so answers are kept, and the work per request is bounded
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from yms.kernel.errors import InvalidInputError, NotFoundError
+from yms.platform.web.access import limited
 from yms.platform.web.context import context_of
 from yms.platform.web.forms import _
 from yms.platform.web.rendering import render
@@ -28,6 +31,7 @@ router = APIRouter(include_in_schema=False)
 DESIGNS = ("eu-uk-cap", "eu-uk-brake", "eu-uk-yes")  # the three on the table, by default
 RUNS = (200, 1000)
 MOST_YEARS = 10
+MOST_DESIGNS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +45,47 @@ class Asked:
     seed: str
 
 
-@lru_cache(maxsize=16)
-def _compared(
-    schemes: tuple[str, ...], demand: str, years: int, runs: int, seed: int
-) -> simulation.Comparison:
-    # Seeded: the same inputs give the same comparison, so it is kept, not run again.
-    return simulation.compare_files(schemes, demand, years=years, runs=runs, seed=seed)
+Inputs = tuple[tuple[str, ...], str, int, int, int]  # schemes, demand, years, runs, seed
+_KEPT: OrderedDict[Inputs, simulation.Comparison] = OrderedDict()
+_KEEP_MOST = 32
+_KEPT_LOCK = threading.Lock()
+# One simulation at a time in a process: a few seconds of NumPy each, so the other
+# requests keep their share of the cores.
+_RUNNING = threading.Semaphore(1)
+
+
+def _compared(request: Request, inputs: Inputs) -> simulation.Comparison:
+    """The comparison for `inputs`: kept from an earlier answer, or run (counted per client).
+
+    Seeded, the same inputs give the same comparison, so it is kept, not run again;
+    a client may ask for a new one only so often (``simulations`` in the rate limits).
+    """
+    with _KEPT_LOCK:
+        if inputs in _KEPT:
+            _KEPT.move_to_end(inputs)
+            return _KEPT[inputs]
+    limited(request, "simulations")
+    schemes, demand, years, runs, seed = inputs
+    ctx = context_of(request)
+    with _RUNNING:
+        found = simulation.compare(
+            schemes,
+            simulation.load_demand(_shipped_demand(demand)),
+            years=years,
+            runs=runs,
+            seed=seed,
+            catalogue=ctx.catalogue,
+        )
+    with _KEPT_LOCK:
+        _KEPT[inputs] = found
+        while len(_KEPT) > _KEEP_MOST:
+            _KEPT.popitem(last=False)
+    return found
+
+
+def _shipped_demand(name: str) -> Path:
+    # Only the files yms ships, by name: never a path a visitor writes.
+    return next(path for path in simulation.shipped_demand_files() if path.stem == name)
 
 
 def _whole(text: str, field: str, low: int, high: int, errors: dict[str, str]) -> int:
@@ -68,6 +107,8 @@ def _read(
         errors["scheme"] = _("Choose at least one design")
     elif any(scheme not in known for scheme in asked.schemes):
         errors["scheme"] = _("Choose designs from the list")
+    elif len(asked.schemes) > MOST_DESIGNS:
+        errors["scheme"] = _("Choose at most {most} designs").format(most=MOST_DESIGNS)
     if asked.demand not in demands:
         errors["demand"] = _("Choose a demand model from the list")
     years = _whole(asked.years, "years", 1, MOST_YEARS, errors)
@@ -198,7 +239,7 @@ def simulator(request: Request) -> Response:
     ctx = context_of(request)
     query = request.query_params
     asked = Asked(
-        schemes=tuple(query.getlist("scheme")) or DESIGNS,
+        schemes=tuple(dict.fromkeys(query.getlist("scheme"))) or DESIGNS,  # each once
         demand=query.get("demand", simulation.DEFAULT_DEMAND),
         years=query.get("years", str(MOST_YEARS)),
         runs=query.get("runs", str(RUNS[0])),
@@ -214,7 +255,7 @@ def simulator(request: Request) -> Response:
     comparison = None
     if not errors:
         try:
-            comparison = _compared(asked.schemes, asked.demand, years, runs, seed)
+            comparison = _compared(request, (asked.schemes, asked.demand, years, runs, seed))
         except (InvalidInputError, NotFoundError) as error:
             errors["scheme"] = str(error)
     schemes = {scheme_id: ctx.catalogue.latest(scheme_id) for scheme_id in known}

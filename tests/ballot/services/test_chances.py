@@ -10,6 +10,7 @@ import pytest
 from tests.ballot.builders import BEACON, drawn_window, entrant, entry, hong_kong_window
 from yms.ballot.domain.chances import Band, Prospect
 from yms.ballot.domain.states import WindowState
+from yms.ballot.services import chances as chances_service
 from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.chances import HistoryBasis, ballot_chances
 from yms.ballot.services.entries import enter_ballot
@@ -225,3 +226,22 @@ def test_every_place_accepted_ends_the_invitations(ctx: ServiceContext, clock: F
 def test_an_unknown_window_is_not_found(ctx: ServiceContext) -> None:
     with pytest.raises(NotFoundError):
         ballot_chances(ctx, "nope")
+
+
+def test_a_large_open_windows_count_is_kept_a_few_seconds(
+    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a rush each entrant's page shows the count; a large one is not recounted each time."""
+    monkeypatch.setattr(chances_service, "_KEEP_FROM", 3)  # "large" for this test
+    monkeypatch.setattr(chances_service, "_counted", {})
+    seconds = [1000.0]
+    monkeypatch.setattr(chances_service.time, "monotonic", lambda: seconds[0])
+    window = hong_kong_window(ctx, places=2)
+    _enter(ctx, window.window_id, range(2))
+    assert ballot_chances(ctx, window.window_id).window.entries == 2  # small: counted each time
+    _enter(ctx, window.window_id, range(2, 5))
+    assert ballot_chances(ctx, window.window_id).window.entries == 5
+    _enter(ctx, window.window_id, range(5, 7))
+    assert ballot_chances(ctx, window.window_id).window.entries == 5  # kept
+    seconds[0] += 16
+    assert ballot_chances(ctx, window.window_id).window.entries == 7  # counted again

@@ -1,8 +1,10 @@
 """Small-count suppression: no small count shown, and no withheld count recoverable.
 
 Recoverable is checked as an attacker would check it: with linear programming over
-every table of non-negative counts that agrees with what is shown, the least and
-the greatest value a withheld cell can take must differ.
+every table of counts that agrees with what is shown, the least and the greatest
+value a withheld cell can take must differ. The attacker knows that zeros are
+shown, so a withheld count is at least 1, and (at worst) which withheld cells are
+zero.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ def bounds_of(shown: Suppressed, cell: tuple[int, int]) -> tuple[float, float]:
     problem = {
         "A_eq": np.array(equations),
         "b_eq": np.array(constants),
-        "bounds": [(0, None)] * len(unknown),
+        # What a reader knows: zeros are shown, so a withheld count is at least 1.
+        "bounds": [(1 if values[c[0]][c[1]] else 0, None) for c in unknown],
         "method": "highs",
     }
     least = linprog(target, **problem)
@@ -74,17 +77,30 @@ def test_a_lone_small_count_takes_others_with_it() -> None:
     # Granted/Refused/Withdrawn for two nationalities; 3 refusals is a small count.
     shown = suppress([[40, 3, 12], [55, 20, 11]], below=10)
     assert shown.primary == {(0, 1)}
-    # Alone, the 3 would be its row's total less the rest: the smallest count that
-    # closes a cycle through it (11 withdrawals, row 1) goes too, and with it the
-    # cells that complete the square.
+    # Alone, the 3 would be its row's total less the rest: the smallest counts that
+    # close a cycle through it (12 and 11 withdrawals, 20 refusals) go too.
     assert shown.secondary == {(0, 2), (1, 1), (1, 2)}
     assert shown.published(0, 0) == 40
+    assert_safe(shown, 10)
+
+
+def test_two_ones_that_add_up_to_their_total_are_not_given_away() -> None:
+    # Row 1 shows 40 of 42: the other two add up to 2, and a reader knows each is at
+    # least 1 (zeros are shown), so withholding just the two would give both away.
+    shown = suppress([[40, 15, 2], [1, 40, 1]], below=10)
+    assert {(1, 0), (1, 2)} <= shown.withheld
+    assert len(shown.withheld) > 3
     assert_safe(shown, 10)
 
 
 def test_a_small_total_is_withheld_and_cannot_be_rebuilt() -> None:
     shown = suppress([[0, 2, 1], [30, 25, 14]], below=10)
     assert {(0, 1), (0, 2), (0, 3)} <= shown.primary  # 2, 1 and their total of 3
+    assert_safe(shown, 10)
+
+
+def test_a_zero_chosen_to_protect_a_count_is_safe_too() -> None:
+    shown = suppress([[0, 30, 3], [15, 0, 2], [0, 0, 30]], below=10)
     assert_safe(shown, 10)
 
 

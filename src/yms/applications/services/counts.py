@@ -2,9 +2,10 @@
 
 Three measures, each dated as the Home Office's visa statistics date them: an
 application by the month it was submitted (paid for and sent), a grant or a
-refusal by the month of the decision that stands, a withdrawal by the month it
-was withdrawn. Months, not quarters, are grouped in SQL, so the same query serves
-every period a reader asks for (a year, a quarter, a brake's month).
+refusal by the month the first decision on it took effect (an administrative
+review is not a case outcome), a withdrawal by the month it was withdrawn.
+Months, not quarters, are grouped in SQL, so the same queries serve every period
+a reader asks for (a year, a quarter, a brake's month).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
+from sqlalchemy import ColumnElement, Integer, cast, extract, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from yms.applications.domain.states import ApplicationState
-from yms.applications.tables import Application, BrakeCount
+from yms.applications.domain.decisions import DecisionKind, DecisionState
+from yms.applications.tables import Application, BrakeCount, Decision
 from yms.platform.context import ServiceContext
 
 
@@ -44,11 +45,12 @@ class MonthCount:
     count: int
 
 
-# The outcome that stands, for an application in each state that has one.
-_OUTCOMES = {
-    ApplicationState.GRANTED.value: Measure.GRANTED,
-    ApplicationState.REFUSED.value: Measure.REFUSED,
-    ApplicationState.WITHDRAWN.value: Measure.WITHDRAWN,
+# The first decision on a case, as the Home Office's visa statistics count outcomes:
+# an administrative review's outcome is another matter, so a published quarter's
+# grants and refusals never move when a refusal is later reviewed.
+_FIRST_DECISIONS = {
+    DecisionKind.GRANT.value: Measure.GRANTED,
+    DecisionKind.REFUSAL.value: Measure.REFUSED,
 }
 
 
@@ -60,33 +62,45 @@ def _year_month(
 
 
 def month_counts(ctx: ServiceContext) -> list[MonthCount]:
-    """Every measure's count per scheme, arrangement and month, in one pass over applications.
+    """Every measure's count per scheme, arrangement and month: two grouped queries.
 
-    Each group is one (scheme, arrangement, state, month submitted, month of the
-    outcome): a few thousand rows however many applications there are, folded here
-    into the submitted count of the one month and the outcome count of the other.
+    Applications are counted in the month they were submitted and, if withdrawn,
+    the month they were withdrawn (one pass over applications); grants and refusals
+    by the first decision in effect on each, in the month it took effect (a grant
+    when made, a refusal when a second caseworker confirmed it). Each query returns
+    a few thousand groups however many applications there are.
     """
-    outcome_at = case(
-        (Application.state.in_([Measure.GRANTED, Measure.REFUSED]), Application.decided_at),
-        (Application.state == Measure.WITHDRAWN, Application.withdrawn_at),
-    )
-    submitted, outcome = _year_month(Application.submitted_at), _year_month(outcome_at)
-    keys = (Application.scheme_id, Application.arrangement_id, Application.state)
-    query = (
-        select(*keys, *submitted, *outcome, func.count())
-        .where(Application.submitted_at.is_not(None))
-        .group_by(*keys, *submitted, *outcome)
-    )
     totals: dict[tuple[str, str, Measure, int, int], int] = defaultdict(int)
+    submitted, withdrawn = (
+        _year_month(Application.submitted_at),
+        _year_month(Application.withdrawn_at),
+    )
+    keys = (Application.scheme_id, Application.arrangement_id)
+    applications = (
+        select(*keys, *submitted, *withdrawn, func.count())
+        .where(Application.submitted_at.is_not(None))
+        .group_by(*keys, *submitted, *withdrawn)
+    )
+    took_effect = _year_month(func.coalesce(Decision.second_at, Decision.decided_at))
+    decisions = (
+        select(*keys, Decision.kind, *took_effect, func.count())
+        .join(Application, Application.id == Decision.application_id)
+        .where(
+            Decision.state == DecisionState.IN_EFFECT.value,
+            Decision.kind.in_(list(_FIRST_DECISIONS)),
+        )
+        .group_by(*keys, Decision.kind, *took_effect)
+    )
     with ctx.database.reading() as session:
-        for row in session.execute(query).all():
-            scheme, arrangement, state, year, month, out_year, out_month, count = tuple[Any, ...](
-                row
-            )
+        for row in session.execute(applications).all():
+            scheme, arrangement, year, month, out_year, out_month, count = tuple[Any, ...](row)
             totals[(scheme, arrangement, Measure.SUBMITTED, int(year), int(month))] += count
-            measure = _OUTCOMES.get(state)
-            if measure is not None and out_year is not None:
-                totals[(scheme, arrangement, measure, int(out_year), int(out_month))] += count
+            if out_year is not None:
+                key = (scheme, arrangement, Measure.WITHDRAWN, int(out_year), int(out_month))
+                totals[key] += count
+        for decided in session.execute(decisions).all():
+            scheme, arrangement, kind, year, month, count = tuple[Any, ...](decided)
+            totals[(scheme, arrangement, _FIRST_DECISIONS[kind], int(year), int(month))] += count
     return [MonthCount(*key, count) for key, count in totals.items()]
 
 

@@ -17,6 +17,8 @@ it may not have run yet; one still running is left out.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -184,14 +186,35 @@ def acceptance_history(
     return history, HistoryBasis.NONE
 
 
+# A large open window's count, kept for a few seconds per process: during a rush
+# every entrant's confirmation page shows it, and counting a million entries for
+# each would cost more than the entries themselves. The odds move slowly; a count
+# some seconds old says the same. Small windows are counted each time (cheaply).
+_COUNT_KEPT_SECONDS = 15.0
+_KEEP_FROM = 10_000
+_counted: dict[tuple[int, str], tuple[float, int]] = {}
+_counted_lock = threading.Lock()
+
+
 def _entries(session: Session, window: BallotWindow) -> int:
-    """Entries so far: counted while open, the frozen count once closed."""
+    """Entries so far: counted while open (a large count kept a few seconds), else frozen."""
     if window.entry_count is not None:
         return window.entry_count
-    counted = session.scalar(
-        select(func.count()).select_from(BallotEntry).where(BallotEntry.window_id == window.id)
+    key, now = (id(session.get_bind()), window.id), time.monotonic()
+    with _counted_lock:
+        kept = _counted.get(key)
+    if kept is not None and now - kept[0] < _COUNT_KEPT_SECONDS:
+        return kept[1]
+    counted = (
+        session.scalar(
+            select(func.count()).select_from(BallotEntry).where(BallotEntry.window_id == window.id)
+        )
+        or 0
     )
-    return counted or 0
+    if counted >= _KEEP_FROM:
+        with _counted_lock:
+            _counted[key] = (now, counted)
+    return counted
 
 
 def _progress(

@@ -44,6 +44,8 @@ DEFAULT_LIMITS = {
     "ballot-entry": Limit(600, 60),
     "ballot-entry-account": Limit(10, 60),
     "access-tokens": Limit(10, 60),
+    # A new comparison on the public simulator page: seconds of work each (a kept one is free).
+    "simulations": Limit(20, 600),
 }
 
 

@@ -3,26 +3,30 @@
 A table of counts is published with its row totals, column totals and grand total.
 Every count from 1 to ``below - 1`` is suppressed (*primary* suppression; ONS
 output checking uses a threshold of 10). Then further counts are suppressed
-(*secondary* suppression) until no suppressed count can be worked out from the
-published ones and the totals.
+(*secondary* suppression) until no suppressed count can be worked out exactly
+from what is shown, by someone who also knows that zeros are shown (so every
+withheld count they cannot see is at least 1) and which withheld counts are zero.
 
-Why the second step is exact, not a rule of thumb: give the margins a sign (the
-totals row and column negated, the grand total not), and every total's equation
-becomes "the signed counts at one node sum to zero" in the bipartite graph whose
-nodes are the rows and columns (totals included) and whose edges are the cells.
-The suppressed cells can then change together, keeping every published total,
-exactly along cycles of that graph: a suppressed cell can be recovered if and only
-if it lies on no cycle of suppressed cells, that is, it is a bridge (or hangs from
-a node with one suppressed cell). Secondary suppression adds cells until no
-suppressed cell is a bridge, always choosing a cell that is not zero (so each
-cycle can move both ways without a count going below zero), the smallest first,
-and a count inside the table before a total. `tests/statistics/domain` proves it
-with linear programming: every suppressed cell's possible values span more than one.
+Why the check is exact enough to trust: with the totals as the last row and
+column, every total's equation says the counts of one row (or column) add up to
+its total. Change the withheld counts by +1 and -1 in turn around a cycle of
+withheld cells (row, column, row, ...; a total counts against the cells it
+adds up) and every equation still holds. So a withheld count is not exactly
+recoverable if some such cycle through it can move one way without taking any
+count below what the reader knows it to be (1 for a withheld count that is not
+zero, 0 for a zero): each cell the move lowers must be at least 2, or be the
+cell itself going up. `protected` looks for such a cycle; secondary suppression
+adds the cell that gives one (or, failing that, one that joins the cell's row
+and column), the smallest count of 2 or more first, a count inside the table
+before a total, until every withheld count is protected or nothing is left to
+withhold. `tests/statistics/domain` checks the result with linear programming:
+every withheld count can take more than one value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 Cell = tuple[int, int]  # (row, column) in the table with its totals: the last row and column
@@ -63,7 +67,8 @@ def suppress(counts: Sequence[Sequence[int]], *, below: int) -> Suppressed:
     """Suppress `counts` (rows of equal length, each count >= 0) and their totals for publishing.
 
     Counts from 1 to ``below - 1`` are withheld, and enough others that none of them
-    can be recovered from what is shown. Zero is shown: it is not a small count of people.
+    can be worked out exactly from what is shown. Zero is shown: it is not a small
+    count of people.
     """
     if any(len(row) != len(counts[0]) for row in counts):
         raise ValueError("every row of the table needs the same number of counts")
@@ -77,70 +82,92 @@ def suppress(counts: Sequence[Sequence[int]], *, below: int) -> Suppressed:
         if 0 < value < below
     )
     withheld = set(primary)
-    while (bridge := _first_bridge(values, withheld)) is not None:
-        withheld.add(_partner(values, withheld, bridge))
+    while (exposed := _first_exposed(values, withheld)) is not None:
+        partner = _partner(values, withheld, exposed)
+        if partner is None:  # everything is withheld already: nothing more can be done
+            break
+        withheld.add(partner)
     return Suppressed(values, primary, frozenset(withheld - primary))
 
 
-def _nodes(cell: Cell) -> tuple[str, str]:
-    return f"r{cell[0]}", f"c{cell[1]}"
+def _first_exposed(values: Sequence[Sequence[int]], withheld: set[Cell]) -> Cell | None:
+    return next((cell for cell in sorted(withheld) if not protected(values, withheld, cell)), None)
 
 
-def _reachable(start: str, edges: Iterable[Cell]) -> set[str]:
-    neighbours: dict[str, set[str]] = {}
-    for cell in edges:
-        row, column = _nodes(cell)
-        neighbours.setdefault(row, set()).add(column)
-        neighbours.setdefault(column, set()).add(row)
-    seen, frontier = {start}, [start]
-    while frontier:
-        for nxt in neighbours.get(frontier.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                frontier.append(nxt)
-    return seen
-
-
-def _first_bridge(values: Sequence[Sequence[int]], withheld: set[Cell]) -> Cell | None:
-    """A withheld cell on no cycle of withheld cells (so recoverable), or `None`."""
-    del values  # the graph is the cells' positions; the counts choose partners only
-    for cell in sorted(withheld):
-        row, column = _nodes(cell)
-        if column not in _reachable(row, withheld - {cell}):
-            return cell
-    return None
-
-
-def _partner(values: Sequence[Sequence[int]], withheld: set[Cell], bridge: Cell) -> Cell:
-    """The cell to withhold so that `bridge` lies on a cycle (or comes closer to one).
-
-    A cell joining the bridge's two sides closes a cycle through it; the two sides
-    are what each end reaches without the bridge. Where one end is reached by
-    nothing else (it hangs), any other cell in its line is a step towards a cycle.
-    """
-    rest = withheld - {bridge}
-    row_end, column_end = _nodes(bridge)
-    side_of_row, side_of_column = _reachable(row_end, rest), _reachable(column_end, rest)
+def _sign(values: Sequence[Sequence[int]], cell: Cell) -> int:
+    """+1 for a count inside the table and for the grand total, -1 for a row or column total."""
     last_row, last_column = len(values) - 1, len(values[0]) - 1
-    joining = [
+    return -1 if (cell[0] == last_row) != (cell[1] == last_column) else 1
+
+
+def protected(values: Sequence[Sequence[int]], withheld: set[Cell], cell: Cell) -> bool:
+    """Whether a cycle of withheld cells through `cell` can move it without a bound broken."""
+    for way in (1, -1):  # the cell itself going up, or down
+        if way * _sign(values, cell) < 0 and values[cell[0]][cell[1]] < 2:  # noqa: PLR2004
+            continue  # it would go below 1 (or 0)
+        if _closing_path(values, withheld, cell, way):
+            return True
+    return False
+
+
+def _closing_path(
+    values: Sequence[Sequence[int]], withheld: set[Cell], start: Cell, way: int
+) -> bool:
+    """A path of withheld cells from `start`'s column back to its row, each move allowed.
+
+    Along a cycle, cells taken from a row to a column move as the first cell does,
+    cells taken from a column to a row the other way (each times its sign); a cell
+    that would go down must be at least 2.
+    """
+    target_row, first_column = start
+    seen_rows: set[int] = set()
+    seen_columns = {first_column}
+    frontier: deque[tuple[str, int]] = deque([("column", first_column)])
+    while frontier:
+        kind, at = frontier.popleft()
+        for cell in withheld:
+            if cell == start:
+                continue
+            if kind == "column" and cell[1] == at and cell[0] not in seen_rows:
+                moves = -way * _sign(values, cell)  # column to row: against the first cell
+                if moves < 0 and values[cell[0]][cell[1]] < 2:  # noqa: PLR2004
+                    continue
+                if cell[0] == target_row:
+                    return True
+                seen_rows.add(cell[0])
+                frontier.append(("row", cell[0]))
+            elif kind == "row" and cell[0] == at and cell[1] not in seen_columns:
+                moves = way * _sign(values, cell)  # row to column: with the first cell
+                if moves < 0 and values[cell[0]][cell[1]] < 2:  # noqa: PLR2004
+                    continue
+                seen_columns.add(cell[1])
+                frontier.append(("column", cell[1]))
+    return False
+
+
+def _partner(values: Sequence[Sequence[int]], withheld: set[Cell], exposed: Cell) -> Cell | None:
+    """The cell to withhold next for `exposed`: one that protects it if any, else a step closer.
+
+    The step closer is a cell in the exposed cell's row or column, so that a cycle
+    can form through it.
+    """
+    last_row, last_column = len(values) - 1, len(values[0]) - 1
+    shown = [
         (row, column)
         for row in range(last_row + 1)
         for column in range(last_column + 1)
         if (row, column) not in withheld
-        and {f"r{row}", f"c{column}"} & side_of_row
-        and {f"r{row}", f"c{column}"} & side_of_column
     ]
-    if not joining:  # an end that hangs: take another cell in the bridge's row or column
-        joining = [
-            (row, column)
-            for row in range(last_row + 1)
-            for column in range(last_column + 1)
-            if (row, column) not in withheld and (row == bridge[0] or column == bridge[1])
-        ]
+    if not shown:
+        return None
 
     def preference(cell: Cell) -> tuple[bool, bool, int, Cell]:
         value = values[cell[0]][cell[1]]
         is_total = cell[0] == last_row or cell[1] == last_column
-        return (value == 0, is_total, value, cell)
+        return (value < 2, is_total, value, cell)  # noqa: PLR2004 - 2 can go down by 1
 
-    return min(joining, key=preference)
+    enough = [cell for cell in shown if protected(values, withheld | {cell}, exposed)]
+    if enough:
+        return min(enough, key=preference)
+    in_line = [cell for cell in shown if cell[0] == exposed[0] or cell[1] == exposed[1]]
+    return min(in_line or shown, key=preference)
