@@ -164,6 +164,19 @@ def fill(ctx: ServiceContext, window_ids: list[str], entries: int, applications:
                 "ids": [arrangement for _, _, arrangement in ARRANGEMENTS],
             },
         )
+        # The first decision on each decided case: a grant, or a refusal a second
+        # caseworker confirmed a day later (open data counts outcomes from these).
+        sql.execute(
+            text("""
+            INSERT INTO decisions (application_id, kind, state, outcome, scheme_version,
+                author_id, decided_at, second_id, second_at, reasons_sealed)
+            SELECT id, CASE state WHEN 'granted' THEN 'grant' ELSE 'refusal' END, 'in_effect',
+                   state, scheme_version, 'caseworker', decided_at - interval '1 day',
+                   CASE WHEN state = 'refused' THEN 'senior' END,
+                   CASE WHEN state = 'refused' THEN decided_at END, '\\x00'::bytea
+            FROM applications WHERE state IN ('granted', 'refused')
+            """)
+        )
         sql.execute(
             text("""
             INSERT INTO statuses (status_ref, holder_id, case_ref, scheme_id, scheme_version,
@@ -212,7 +225,7 @@ def agrees(ctx: ServiceContext) -> list[str]:
         ).scalar_one()
         invited = sql.execute(text("SELECT count(*) FROM ballot_invitations")).scalar_one()
         granted = sql.execute(
-            text("SELECT count(*) FROM applications WHERE state = 'granted'")
+            text("SELECT count(*) FROM decisions WHERE kind = 'grant' AND state = 'in_effect'")
         ).scalar_one()
         active = sql.execute(
             text(
@@ -263,7 +276,7 @@ def main() -> None:
                 "ballot counts (windows, open entries, invitations)",
                 lambda: ballot_counts.ballot_counts(ctx),
             ),
-            ("application counts by month (one pass)", lambda: case_counts.month_counts(ctx)),
+            ("applications and first decisions by month", lambda: case_counts.month_counts(ctx)),
             ("brake states", lambda: case_counts.brake_states(ctx)),
             ("statuses active today", lambda: status.active_counts(ctx, on)),
             ("dashboard: every figure (the page's work)", lambda: figures(ctx, on=on)),

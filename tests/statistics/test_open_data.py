@@ -59,12 +59,14 @@ def test_the_threshold_is_a_setting(after_the_quarters: ServiceContext) -> None:
     from dataclasses import replace  # noqa: PLC0415
 
     loose = replace(after_the_quarters, suppress_below=2)
-    rows = open_data.quarter_rows(loose, Quarter(2027, 1))
-    shown = {(r.nationality, r.case_outcome): r.count for r in rows}
-    # Counts of 1 are still withheld at 2; the totals of 2 and 3 now show, so the
-    # secondary suppression has to keep enough of the ones back.
-    assert shown[("All nationalities", "Total")] == 3
+    document = json.loads(open_data.export(loose, Quarter(2027, 1), open_data.Format.JSON))
+    assert document["suppression"]["threshold"] == 2
+    shown = {(r["nationality"], r["case_outcome"]): r["count"] for r in document["rows"]}
+    # Only counts of 1 are small at 2, but every count here is 1: none can move without
+    # going below 1, so the totals that add them up are withheld with them; zeros show.
     assert shown[("Australia", "Granted")] is None
+    assert shown[("All nationalities", "Total")] is None
+    assert shown[("Canada", "Withdrawn")] == 0
 
 
 def test_json_says_what_was_withheld_and_how(after_the_quarters: ServiceContext) -> None:

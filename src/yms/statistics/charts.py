@@ -60,8 +60,10 @@ def chart(
     description: str,
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    withheld: str = "withheld",
 ) -> Chart:
-    """A chart whose series each give one figure per category."""
+    """A chart whose series each give one figure per category; `withheld` reads for a `None`."""
     for name, values in series:
         if len(values) != len(categories):
             raise ValueError(f"series {name!r} has {len(values)} figures for {len(categories)}")
@@ -71,6 +73,7 @@ def chart(
         description,
         tuple(categories),
         tuple(Series(name, tuple(values)) for name, values in series),
+        withheld,
     )
 
 

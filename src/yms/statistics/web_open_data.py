@@ -24,9 +24,11 @@ def _outcomes_chart(quarter: Quarter, rows: list[OutcomeRow]) -> Chart:
         categories.setdefault((row.route, row.host, row.nationality), {})[row.case_outcome] = (
             row.count
         )
+    several_routes = len({route for route, _host, _nationality in categories}) > 1
     labels = [
         _("{nationality} to {host}").format(nationality=nationality, host=host)
-        for _route, host, nationality in categories
+        + (f" ({route})" if several_routes else "")
+        for route, host, nationality in categories
     ]
     names = {"Granted": _("Granted"), "Refused": _("Refused"), "Withdrawn": _("Withdrawn")}
     return chart(
@@ -41,6 +43,7 @@ def _outcomes_chart(quarter: Quarter, rows: list[OutcomeRow]) -> Chart:
             (names[outcome], [counts.get(outcome) for counts in categories.values()])
             for outcome in OUTCOMES
         ],
+        withheld=_("withheld"),
     )
 
 
