@@ -64,6 +64,13 @@ def assert_safe(shown: Suppressed, below: int) -> None:
         for c in range(len(line)):
             published = shown.published(r, c)
             assert published is None or not 0 < published < below, (r, c, published)
+    rows, columns = len(shown.values) - 1, len(shown.values[0]) - 1
+    lines = [[(r, c) for c in range(columns)] for r in range(rows)]
+    lines += [[(r, c) for r in range(rows)] for c in range(columns)]
+    for line in lines:  # no group shown to have had only its withheld outcomes
+        counted = [cell for cell in line if shown.values[cell[0]][cell[1]]]
+        if counted and all(shown.published(*cell) is None for cell in counted):
+            assert all(shown.published(*cell) is None for cell in line), line
     for cell in shown.withheld:
         low, high = bounds_of(shown, cell)
         assert high - low >= 1, (cell, low, high, shown)
@@ -101,6 +108,14 @@ def test_a_small_total_is_withheld_and_cannot_be_rebuilt() -> None:
 
 def test_a_zero_chosen_to_protect_a_count_is_safe_too() -> None:
     shown = suppress([[0, 30, 3], [15, 0, 2], [0, 0, 30]], below=10)
+    assert_safe(shown, 10)
+
+
+def test_a_group_whose_only_counts_are_withheld_hides_its_zeros_too() -> None:
+    # Shown as [c], 0, 0, the 3 would still tell that all three were granted.
+    shown = suppress([[3, 0, 0], [40, 20, 15]], below=10)
+    assert shown.published(0, 1) is None
+    assert shown.published(0, 2) is None
     assert_safe(shown, 10)
 
 

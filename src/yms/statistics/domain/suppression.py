@@ -19,8 +19,10 @@ cell itself going up. `protected` looks for such a cycle; secondary suppression
 adds the cell that gives one (or, failing that, one that joins the cell's row
 and column), the smallest count of 2 or more first, a count inside the table
 before a total, until every withheld count is protected or nothing is left to
-withhold. `tests/statistics/domain` checks the result with linear programming:
-every withheld count can take more than one value.
+withhold. A row or column whose only counts that are not zero are all withheld
+has its zeros withheld too, or they would tell that everyone in it had those
+outcomes; then protection runs again. `tests/statistics/domain` checks the
+result with linear programming: every withheld count can take more than one value.
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ def suppress(counts: Sequence[Sequence[int]], *, below: int) -> Suppressed:
     """Suppress `counts` (rows of equal length, each count >= 0) and their totals for publishing.
 
     Counts from 1 to ``below - 1`` are withheld, and enough others that none of them
-    can be worked out exactly from what is shown. Zero is shown: it is not a small
-    count of people.
+    can be worked out exactly from what is shown. Zero is shown (it is not a small
+    count of people), unless it would tell that everyone in a row or column whose
+    counts are withheld had the same outcome.
     """
     if any(len(row) != len(counts[0]) for row in counts):
         raise ValueError("every row of the table needs the same number of counts")
@@ -82,12 +85,35 @@ def suppress(counts: Sequence[Sequence[int]], *, below: int) -> Suppressed:
         if 0 < value < below
     )
     withheld = set(primary)
-    while (exposed := _first_exposed(values, withheld)) is not None:
-        partner = _partner(values, withheld, exposed)
-        if partner is None:  # everything is withheld already: nothing more can be done
+    while True:  # protect every withheld count; then hide zeros that would tell; again
+        while (exposed := _first_exposed(values, withheld)) is not None:
+            partner = _partner(values, withheld, exposed)
+            if partner is None:  # everything is withheld already: nothing more can be done
+                break
+            withheld.add(partner)
+        telling = _telling_zeros(values, withheld) - withheld
+        if not telling:
             break
-        withheld.add(partner)
+        withheld |= telling
     return Suppressed(values, primary, frozenset(withheld - primary))
+
+
+def _telling_zeros(values: Sequence[Sequence[int]], withheld: set[Cell]) -> set[Cell]:
+    """Zeros that would tell what a group's withheld counts are about.
+
+    A row (a nationality) whose only counts that are not zero are withheld would
+    still show that everyone in it had those outcomes, and no other: its zeros are
+    withheld too. Likewise a column (an outcome).
+    """
+    last_row, last_column = len(values) - 1, len(values[0]) - 1
+    lines = [[(row, column) for column in range(last_column)] for row in range(last_row)]
+    lines += [[(row, column) for row in range(last_row)] for column in range(last_column)]
+    found: set[Cell] = set()
+    for line in lines:
+        counted = [cell for cell in line if values[cell[0]][cell[1]]]
+        if counted and set(counted) <= withheld:
+            found |= {cell for cell in line if not values[cell[0]][cell[1]]}
+    return found
 
 
 def _first_exposed(values: Sequence[Sequence[int]], withheld: set[Cell]) -> Cell | None:
