@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 from tests.applications.test_web import apply_until_payment, invited
-from tests.ballot.builders import BEACON, enter_in_browser, entry, hong_kong_window
-from tests.fixtures.web import Browser, sign_in, sign_up_and_in
-from yms.ballot.services import windows as ballot_windows
-from yms.ballot.services.entries import enter_ballot, entries_of
+from tests.ballot.builders import drawn_with_entrant_in_browser
+from tests.fixtures.web import Browser
+from yms.ballot.services.entries import entries_of
 from yms.ballot.services.invitations import invite_round
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
@@ -30,17 +29,9 @@ def test_check_answers_shows_dates_as_people_write_them(
 def test_an_entrant_not_yet_invited_sees_their_place_on_the_waiting_list(
     browser: Browser, web_ctx: ServiceContext, clock: FixedClock
 ) -> None:
-    window = hong_kong_window(web_ctx, places=1)
-    for number in range(5):
-        enter_ballot(web_ctx, entry(window.window_id, number))
-    account = sign_up_and_in(browser, web_ctx, "ana@example.org")
-    enter_in_browser(browser)
-    clock.instant = window.closes_at
-    ballot_windows.close_window(web_ctx, window.window_id, BEACON, actor="operator")
-    ballot_windows.run_draw(web_ctx, window.window_id, actor="operator")
+    window, account = drawn_with_entrant_in_browser(browser, web_ctx, clock, places=1)
     [mine] = entries_of(web_ctx, account)
     assert mine.position is not None
-    sign_in(browser, "ana@example.org")
     before = browser.get("/applications").text
     assert f"You are number {mine.position} on the waiting list." in before
     assert "No invitations have been sent yet." in before

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tests.fixtures.web import Browser
+from tests.fixtures.web import Browser, sign_in, sign_up_and_in
 from yms.ballot.services.entries import EntryRequest, enter_ballot
 from yms.ballot.services.status import WindowStatus
 from yms.ballot.services.windows import WindowPlan, close_window, open_window, run_draw
@@ -64,6 +64,26 @@ def drawn_window(ctx: ServiceContext, clock: FixedClock, entrants: int, **overri
 
 
 # --- in the browser ------------------------------------------------------------------------
+
+
+def drawn_with_entrant_in_browser(
+    browser: Browser, ctx: ServiceContext, clock: FixedClock, *, places: int
+) -> tuple[WindowStatus, str]:
+    """Five entries, then ana@example.org's in `browser`; closed, drawn, ana signed in again.
+
+    Returns the window and ana's account id (the clock left at closing).
+    """
+    window = hong_kong_window(ctx, places=places)
+    for number in range(5):
+        enter_ballot(ctx, entry(window.window_id, number))
+    account = sign_up_and_in(browser, ctx, "ana@example.org")
+    enter_in_browser(browser)
+    clock.instant = window.closes_at
+    close_window(ctx, window.window_id, BEACON, actor="operator")
+    run_draw(ctx, window.window_id, actor="operator")
+    sign_in(browser, "ana@example.org")
+    return window, account
+
 
 BROWSER_IDENTITY = {
     "passport-number": "k 1234 5678",

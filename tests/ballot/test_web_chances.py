@@ -7,14 +7,19 @@ import re
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from tests.ballot.builders import BEACON, drawn_window, enter_in_browser, entry, hong_kong_window
+from tests.ballot.builders import (
+    drawn_window,
+    drawn_with_entrant_in_browser,
+    enter_in_browser,
+    entry,
+    hong_kong_window,
+)
 from tests.ballot.services.test_chances import _earlier_round_ended, _next_round_open
-from tests.fixtures.web import Browser, sign_in, sign_up_and_in
+from tests.fixtures.web import Browser, sign_up_and_in
 from yms.ballot import web as ballot_web
 from yms.ballot.domain.chances import AcceptanceHistory, Progress, Prospect, first_round
 from yms.ballot.domain.chances import with_later_rounds as later_rounds
 from yms.ballot.domain.states import WindowState
-from yms.ballot.services import windows as ballot_windows
 from yms.ballot.services.chances import EntrantChances, HistoryBasis, WindowChances
 from yms.ballot.services.entries import enter_ballot, entries_of
 from yms.ballot.services.invitations import invite_round
@@ -89,18 +94,10 @@ def test_the_entrant_sees_the_odds_after_entering(
 def test_after_the_draw_the_entrant_sees_their_place_and_how_far_invitations_reached(
     browser: Browser, web_ctx: ServiceContext, clock: FixedClock
 ) -> None:
-    window = hong_kong_window(web_ctx, places=1)
-    for number in range(5):
-        enter_ballot(web_ctx, entry(window.window_id, number))
-    account = sign_up_and_in(browser, web_ctx, "ana@example.org")
-    enter_in_browser(browser)
-    clock.instant = window.closes_at
-    ballot_windows.close_window(web_ctx, window.window_id, BEACON, actor="operator")
-    ballot_windows.run_draw(web_ctx, window.window_id, actor="operator")
+    window, account = drawn_with_entrant_in_browser(browser, web_ctx, clock, places=1)
     [mine] = entries_of(web_ctx, account)
     assert mine.position is not None
     assert mine.position > 1  # the test's seeds put the entrant behind the one place
-    sign_in(browser, "ana@example.org")
     for url in ("/ballots/hk-2026-1/entered", "/ballots/hk-2026-1"):
         page = words(browser.get(url).text)
         assert (
@@ -125,15 +122,7 @@ def test_after_the_draw_the_entrant_sees_their_place_and_how_far_invitations_rea
 def test_the_first_places_are_told_the_first_round_will_reach_them(
     browser: Browser, web_ctx: ServiceContext, clock: FixedClock
 ) -> None:
-    window = hong_kong_window(web_ctx, places=7)
-    for number in range(5):
-        enter_ballot(web_ctx, entry(window.window_id, number))
-    sign_up_and_in(browser, web_ctx, "ana@example.org")
-    enter_in_browser(browser)
-    clock.instant = window.closes_at
-    ballot_windows.close_window(web_ctx, window.window_id, BEACON, actor="operator")
-    ballot_windows.run_draw(web_ctx, window.window_id, actor="operator")
-    sign_in(browser, "ana@example.org")
+    window, _account = drawn_with_entrant_in_browser(browser, web_ctx, clock, places=7)
     page = words(browser.get("/ballots/hk-2026-1/entered").text)
     assert "There are 7 places, so the first round of invitations will reach you." in page
     invite_round(web_ctx, window.window_id, actor="operator")

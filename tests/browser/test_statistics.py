@@ -64,9 +64,7 @@ def test_an_analyst_compares_the_designs(visit: Visit) -> None:
     visit.check()
     page.get_by_label("Years").fill("11")
     visit.submit("Compare")
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Enter a whole number from 1 to 10"
-    )
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Years must be 10 or fewer")
     page.get_by_label("Years").fill("4")
     page.get_by_label("eu-uk-brake").uncheck()
     visit.submit("Compare")

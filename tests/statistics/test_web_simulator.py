@@ -46,13 +46,14 @@ def test_bad_input_is_named_next_to_each_field(browser: Browser) -> None:
     for message in (
         "Choose designs from the list",
         "Choose a demand model from the list",
-        "Enter a whole number from 1 to 10",
-        "Enter a whole number from 200 to 1000",
-        "Enter a whole number from 0 to 2147483647",
+        "Years must be 10 or fewer",
+        "Choose 200 or 1,000 runs",
+        "The seed must be a whole number",
     ):
         assert message in page.text
     assert "<svg" not in page.text
     assert browser.get("/statistics/simulator?runs=500&years=2").status_code == 400
+    assert "Years must be 1 or more" in browser.get("/statistics/simulator?years=0").text
 
 
 def test_a_design_named_twice_runs_once_and_four_are_too_many(browser: Browser) -> None:

@@ -7,7 +7,7 @@ clock set inside each window's times, as they would have been.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from yms.accounts import services as accounts
 from yms.accounts.domain import Role
@@ -18,6 +18,7 @@ from yms.ballot.services.invitations import invite_round
 from yms.platform.clock import FixedClock
 from yms.platform.context import ServiceContext
 from yms.platform.payments.provider import FakePaymentProvider
+from yms.statistics.domain.periods import Quarter
 
 
 def _people(window_id: str, nationality: str, count: int) -> list[EntryRequest]:
@@ -148,11 +149,8 @@ _GIVEN_NAMES = ("Ava", "Noah", "Isla", "Leo", "Zoe", "Kai", "Ruby", "Finn", "May
 
 def _last_quarter(ctx: ServiceContext, *, caseworker: str, senior: str) -> None:
     """Applications submitted, checked and decided (or withdrawn) in the previous quarter."""
-    today = ctx.clock.now()
-    started = today.replace(day=1, hour=10, minute=0, second=0, microsecond=0)
-    while (started.month - 1) % 3:  # back to the first month of this quarter
-        started = started.replace(month=started.month - 1)
-    applied = started - timedelta(days=70)  # three weeks into the previous quarter
+    last_quarter = Quarter.of(ctx.clock.now().date()).previous
+    applied = datetime.combine(last_quarter.first_day, time(10), UTC) + timedelta(days=21)
     decided = replace(ctx, clock=FixedClock(applied + timedelta(days=21)))
     then = replace(ctx, clock=FixedClock(applied))
     for nationality, granted, refused, withdrawn in LAST_QUARTER:

@@ -87,14 +87,11 @@ def dashboard(request: Request) -> Response:
     """Every allocation's figures, each pair's balance, each quarter's outcomes, and the brakes."""
     require_role(request, Role.OPERATOR)
     found = figures(context_of(request))
-    charts = [
-        chart
-        for chart, rows in (
-            (_places_chart(found), found.allocations),
-            (_ballot_chart(found), [r for r in found.allocations if r.entries or r.invited]),
-            (_quarters_chart(found), found.quarters),
-            (_balance_chart(found), found.pairs),
-        )
-        if rows
-    ]
+    drawn = (
+        _places_chart(found),
+        _ballot_chart(found),
+        _quarters_chart(found),
+        _balance_chart(found),
+    )
+    charts = [figure for figure in drawn if figure.categories]  # a chart with nothing is left out
     return render(request, "statistics/dashboard.html", figures=found, charts=charts, form=False)

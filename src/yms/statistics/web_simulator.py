@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from yms.kernel.errors import InvalidInputError, NotFoundError
+from yms.platform.web import forms
 from yms.platform.web.access import limited
 from yms.platform.web.context import context_of
-from yms.platform.web.forms import _
+from yms.platform.web.forms import FieldError, _
 from yms.platform.web.rendering import render
 from yms.schemes.domain.scheme import Scheme
 from yms.statistics.charts import Chart, chart
@@ -32,6 +36,7 @@ DESIGNS = ("eu-uk-cap", "eu-uk-brake", "eu-uk-yes")  # the three on the table, b
 RUNS = (200, 1000)
 MOST_YEARS = 10
 MOST_DESIGNS = 3
+MOST_SEED = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +93,30 @@ def _shipped_demand(name: str) -> Path:
     return next(path for path in simulation.shipped_demand_files() if path.stem == name)
 
 
-def _whole(text: str, field: str, low: int, high: int, errors: dict[str, str]) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        errors[field] = _("Enter a whole number from {low} to {high}").format(low=low, high=high)
-        return low
-    if not low <= value <= high:
-        errors[field] = _("Enter a whole number from {low} to {high}").format(low=low, high=high)
-    return value
+def _numbers(asked: Asked, errors: dict[str, str]) -> tuple[int, int, int]:
+    """Years, runs and seed, read as every form reads them; a problem kept in `errors`."""
+    typed = FormData([("years", asked.years), ("runs", asked.runs), ("seed", asked.seed)])
+
+    def read(field: str, reader: Callable[[], int]) -> int:
+        try:
+            return reader()
+        except FieldError as error:
+            errors[field] = error.message
+            return 0
+
+    years = read(
+        "years", partial(forms.whole_number, typed, "years", _("years"), maximum=MOST_YEARS)
+    )
+    if "years" not in errors and years < 1:
+        errors["years"] = _("Years must be 1 or more")
+    runs_typed = partial(
+        forms.choice, typed, "runs", {str(n) for n in RUNS}, _("Choose 200 or 1,000 runs")
+    )
+    runs = read("runs", lambda: int(runs_typed()))
+    seed = read(
+        "seed", partial(forms.whole_number, typed, "seed", _("the seed"), maximum=2**31 - 1)
+    )
+    return years, runs, seed
 
 
 def _read(
@@ -111,11 +131,7 @@ def _read(
         errors["scheme"] = _("Choose at most {most} designs").format(most=MOST_DESIGNS)
     if asked.demand not in demands:
         errors["demand"] = _("Choose a demand model from the list")
-    years = _whole(asked.years, "years", 1, MOST_YEARS, errors)
-    runs = _whole(asked.runs, "runs", RUNS[0], RUNS[-1], errors)
-    if "runs" not in errors and runs not in RUNS:
-        errors["runs"] = _("Choose 200 or 1,000 runs")
-    seed = _whole(asked.seed, "seed", 0, 2**31 - 1, errors)
+    years, runs, seed = _numbers(asked, errors)
     return errors, years, runs, seed
 
 

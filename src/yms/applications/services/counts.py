@@ -11,39 +11,16 @@ a reader asks for (a year, a quarter, a brake's month).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from yms.applications.domain.counts import BrakeState, Measure, MonthCount
 from yms.applications.domain.decisions import DecisionKind, DecisionState
 from yms.applications.tables import Application, BrakeCount, Decision
 from yms.platform.context import ServiceContext
-
-
-class Measure(StrEnum):
-    """What a count counts."""
-
-    SUBMITTED = "submitted"
-    GRANTED = "granted"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-
-
-@dataclass(frozen=True, slots=True)
-class MonthCount:
-    """Applications under one arrangement of one scheme, of one measure, in one month."""
-
-    scheme_id: str
-    arrangement_id: str
-    measure: Measure
-    year: int
-    month: int
-    count: int
-
 
 # The first decision on a case, as the Home Office's visa statistics count outcomes:
 # an administrative review's outcome is another matter, so a published quarter's
@@ -126,24 +103,6 @@ def first_submitted(ctx: ServiceContext) -> datetime | None:
     """When the first application was submitted (`None` before any was)."""
     with ctx.database.reading() as session:
         return session.scalar(select(func.min(Application.submitted_at)))
-
-
-@dataclass(frozen=True, slots=True)
-class BrakeState:
-    """An emergency brake's count for one period, and whether it holds."""
-
-    scheme_id: str
-    allocation_id: str
-    period: str
-    threshold: int
-    granted: int
-    engaged: bool
-    released: bool
-
-    @property
-    def holds(self) -> bool:
-        """Grants to the allocation pause: the brake engaged and no operator released it."""
-        return self.engaged and not self.released
 
 
 def brake_states(ctx: ServiceContext) -> list[BrakeState]:

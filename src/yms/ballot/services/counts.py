@@ -8,34 +8,13 @@ frozen `entry_count`, and only windows still taking entries are counted, one
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from yms.ballot.domain.counts import BallotCounts
 from yms.ballot.domain.states import InvitationState
 from yms.ballot.tables import BallotEntry, BallotInvitation, BallotWindow
 from yms.platform.context import ServiceContext
-
-
-@dataclass(frozen=True, slots=True)
-class BallotCounts:
-    """One allocation's ballots in one year: windows, places offered, entries and invitations."""
-
-    scheme_id: str
-    allocation_id: str
-    year: int
-    windows: int
-    places: int  # the places the year's windows offered, summed over its rounds
-    entries: int
-    invited: int  # every invitation issued, whatever became of it
-    accepted: int
-    declined: int
-    expired: int
-
-    @property
-    def outstanding(self) -> int:
-        """Invitations issued and not yet answered."""
-        return self.invited - self.accepted - self.declined - self.expired
 
 
 def ballot_counts(ctx: ServiceContext) -> list[BallotCounts]:

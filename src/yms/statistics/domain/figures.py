@@ -12,57 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from yms.applications.domain.counts import BrakeState, Measure, MonthCount
 from yms.applications.domain.places import places_for
+from yms.ballot.domain.counts import BallotCounts
 from yms.schemes.domain.scheme import Scheme, split_arrangement_id
 from yms.statistics.domain.periods import Quarter
 
 UNCAPPED = "uncapped"  # the allocation id of grants no allocation holds
-
-
-@dataclass(frozen=True, slots=True)
-class BallotFigures:
-    """An allocation-year's ballots, as the ballot feature counted them."""
-
-    scheme_id: str
-    allocation_id: str
-    year: int
-    windows: int
-    places: int
-    entries: int
-    invited: int
-    accepted: int
-    declined: int
-    expired: int
-
-
-@dataclass(frozen=True, slots=True)
-class CaseMonth:
-    """Applications under one arrangement, of one measure, in one month."""
-
-    scheme_id: str
-    arrangement_id: str
-    measure: str  # submitted, granted, refused or withdrawn
-    year: int
-    month: int
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class BrakeFigure:
-    """An emergency brake's latest period."""
-
-    scheme_id: str
-    allocation_id: str
-    period: str
-    threshold: int
-    granted: int
-    holds: bool
-    released: bool
-
-    @property
-    def state(self) -> str:
-        """``holds``, ``released`` or ``counting``."""
-        return "holds" if self.holds else "released" if self.released else "counting"
 
 
 @dataclass(slots=True)
@@ -85,7 +41,7 @@ class AllocationFigures:
     refused: int = 0
     withdrawn: int = 0
     active: int = 0
-    brake: BrakeFigure | None = None
+    brake: BrakeState | None = None
 
     @property
     def outstanding(self) -> int:
@@ -136,7 +92,7 @@ class Figures:
     allocations: list[AllocationFigures]
     pairs: list[PairBalance]
     quarters: list[QuarterFigures]
-    brakes: list[BrakeFigure] = field(default_factory=list)
+    brakes: list[BrakeState] = field(default_factory=list)
 
 
 def _allocation_row(
@@ -172,10 +128,10 @@ def fold(
     *,
     on: date,
     schemes: Mapping[str, Scheme],
-    ballots: Iterable[BallotFigures],
-    months: Iterable[CaseMonth],
+    ballots: Iterable[BallotCounts],
+    months: Iterable[MonthCount],
     active: Mapping[tuple[str, str], int],
-    brakes: Sequence[BrakeFigure],
+    brakes: Sequence[BrakeState],
 ) -> Figures:
     """The figures on `on`, from the features' counts; `schemes` by id (the latest versions).
 
@@ -210,7 +166,7 @@ def fold(
         quarter = Quarter.of_month(month.year, month.month)
         figures = quarters.setdefault(quarter, QuarterFigures(quarter))
         setattr(figures, month.measure, getattr(figures, month.measure) + month.count)
-        if month.measure == "granted":
+        if month.measure is Measure.GRANTED:
             _count_pair(pairs, scheme.id, month.year, month.arrangement_id, month.count)
     for (scheme_id, arrangement_id), count in active.items():
         scheme = schemes.get(scheme_id)
@@ -262,8 +218,8 @@ def _count_pair(
         pair.second_to_first += count
 
 
-def _latest_brakes(brakes: Sequence[BrakeFigure]) -> dict[tuple[str, str], BrakeFigure]:
-    latest: dict[tuple[str, str], BrakeFigure] = {}
+def _latest_brakes(brakes: Sequence[BrakeState]) -> dict[tuple[str, str], BrakeState]:
+    latest: dict[tuple[str, str], BrakeState] = {}
     for brake in brakes:
         key = (brake.scheme_id, brake.allocation_id)
         if key not in latest or brake.period > latest[key].period:
@@ -272,10 +228,10 @@ def _latest_brakes(brakes: Sequence[BrakeFigure]) -> dict[tuple[str, str], Brake
 
 
 def outcomes_by_route(
-    months: Iterable[CaseMonth], quarter: Quarter
+    months: Iterable[MonthCount], quarter: Quarter
 ) -> dict[tuple[str, str], dict[str, list[int]]]:
     """Grants, refusals and withdrawals in `quarter`, per (scheme, host), per nationality code."""
-    order = {"granted": 0, "refused": 1, "withdrawn": 2}
+    order = {Measure.GRANTED: 0, Measure.REFUSED: 1, Measure.WITHDRAWN: 2}
     found: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(dict)
     for month in months:
         if month.measure not in order or Quarter.of_month(month.year, month.month) != quarter:

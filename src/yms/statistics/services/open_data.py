@@ -8,7 +8,7 @@ from enum import StrEnum
 from yms.applications.services import counts as case_counts
 from yms.kernel.errors import RefusedError
 from yms.platform.context import ServiceContext
-from yms.statistics.domain.figures import CaseMonth, outcomes_by_route
+from yms.statistics.domain.figures import outcomes_by_route
 from yms.statistics.domain.open_data import (
     OTHER_REGION,
     REGIONS,
@@ -19,7 +19,7 @@ from yms.statistics.domain.open_data import (
     outcome_rows,
 )
 from yms.statistics.domain.periods import Quarter, ended_quarters
-from yms.statistics.services.figures import case_months, latest_schemes
+from yms.statistics.services.figures import latest_schemes
 
 
 class Format(StrEnum):
@@ -34,10 +34,7 @@ MEDIA_TYPES = {Format.CSV: "text/csv; charset=utf-8", Format.JSON: "application/
 
 def quarter_rows(ctx: ServiceContext, quarter: Quarter) -> list[OutcomeRow]:
     """Every row of `quarter`'s table, counts below the context's threshold withheld."""
-    return _rows(ctx, case_months(ctx), quarter)
-
-
-def _rows(ctx: ServiceContext, months: list[CaseMonth], quarter: Quarter) -> list[OutcomeRow]:
+    months = case_counts.month_counts(ctx)
     schemes = latest_schemes(ctx)
     tables = []
     for (scheme_id, host), by_code in sorted(outcomes_by_route(months, quarter).items()):
